@@ -1,0 +1,8 @@
+package main
+
+import "net/http"
+
+// addRoutes is the API at a glance.
+func addRoutes(mux *http.ServeMux, users *Users, tokens *Tokens) {
+	mux.Handle("POST /user/login", handleLogin(users, tokens))
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"io"
+	"net/http"
+)
+
+// maxBodyBytes bounds the login body: a client cannot make us read more.
+const maxBodyBytes = 1 << 20
+
+// Field limits: bcrypt reads at most 72 bytes of a password.
+const (
+	maxUsernameBytes = 64
+	maxPasswordBytes = 72
+)
+
+// msgBadCredentials does not say which of the two was wrong.
+const msgBadCredentials = "username or password is incorrect"
+
+// credentials is the login body: {"username": "…", "password": "…"}.
+type credentials struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// handleLogin answers POST /user/login: 201 and the bare token as the body
+// (as the chapter's server does), or a JSON error.
+func handleLogin(users *Users, tokens *Tokens) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		creds, err := decodeCredentials(w, r)
+		if err != nil {
+			writeRequestError(w, err)
+			return
+		}
+		if !users.Check(creds.Username, creds.Password) {
+			writeError(w, http.StatusBadRequest, msgBadCredentials)
+			return
+		}
+		token, err := tokens.Sign(creds.Username)
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, "could not sign a token")
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store") // a token must never be cached
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, token)
+	})
+}
+
+// decodeCredentials reads and validates the login body. Its errors are
+// *requestError values that say what the client must change.
+func decodeCredentials(w http.ResponseWriter, r *http.Request) (credentials, error) {
+	// TODO 1 (login.go): decode and validate the login body.
+	//   a. Refuse a Content-Type other than application/json (mime.ParseMediaType) with 415.
+	//   b. Bound the body: r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes).
+	//   c. Decode with json.NewDecoder, DisallowUnknownFields; exactly one object.
+	//   d. Turn each decoding error into a *requestError: 413 for *http.MaxBytesError,
+	//      400 with a message that says what is wrong for everything else.
+	//   e. Require username and password; bound them (maxUsernameBytes, maxPasswordBytes).
+	return credentials{}, &requestError{http.StatusNotImplemented, "TODO 1 (login.go): decode and validate the login body"}
+}
