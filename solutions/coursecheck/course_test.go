@@ -188,7 +188,7 @@ func checkStarterFails(t *testing.T, step, starter string, todos map[string]stri
 	out := goCmd(t, starter, 5*time.Minute, "test", "-json", "-count=1", "./...")
 
 	outputs := map[string]*strings.Builder{} // test name → its output
-	results := map[string]string{}          // test name → pass, fail or skip
+	results := map[string]string{}           // test name → pass, fail or skip
 	var buildErrors strings.Builder
 	scanner := bufio.NewScanner(bytes.NewReader(out))
 	scanner.Buffer(make([]byte, 1<<20), 16<<20)
