@@ -1,0 +1,78 @@
+package main
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// TokenTransport is the client side of seamless refresh, the Go
+// counterpart of the chapter's two axios interceptors: on the way out it
+// adds "Authorization: Bearer <token>"; on the way back it keeps the
+// renewed token of the "token" response header. It is safe for concurrent
+// use by several requests at once.
+type TokenTransport struct {
+	// Base sends the requests; nil means http.DefaultTransport.
+	Base http.RoundTripper
+
+	mu    sync.Mutex
+	token string
+	exp   time.Time
+}
+
+// NewTokenTransport returns a transport that starts with token (the one
+// login answered).
+func NewTokenTransport(base http.RoundTripper, token string) *TokenTransport {
+	t := &TokenTransport{Base: base}
+	t.Store(token)
+	return t
+}
+
+// Token returns the token the next request will send.
+func (t *TokenTransport) Token() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.token
+}
+
+// RoundTrip sends req with the stored token and keeps the renewed one.
+func (t *TokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	// TODO 2 (client.go): the two interceptors.
+	//   a. Request side: on a copy of req (req.Clone(req.Context())), set
+	//      "Authorization: Bearer <t.Token()>" when there is a token.
+	//   b. Send it with t.base().RoundTrip.
+	//   c. Response side: when the response has a tokenHeader, t.Store it.
+	return t.base().RoundTrip(req)
+}
+
+// Store keeps token if it expires later than the one already kept.
+// Answers to parallel requests can arrive in any order: an older token
+// must never replace a newer one.
+func (t *TokenTransport) Store(token string) {
+	// TODO 3 (client.go): keep only the token with the latest exp.
+	//   Read its exp with expiry(token); ignore a token without one; replace
+	//   t.token and t.exp (under t.mu) only when there is none yet or the new
+	//   exp is later.
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.token = token
+}
+
+// expiry reads a token's exp without verifying it: the client has no
+// secret and does not need one; the server verifies.
+func expiry(token string) (time.Time, bool) {
+	var claims jwt.RegisteredClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(token, &claims); err != nil || claims.ExpiresAt == nil {
+		return time.Time{}, false
+	}
+	return claims.ExpiresAt.Time, true
+}
+
+func (t *TokenTransport) base() http.RoundTripper {
+	if t.Base != nil {
+		return t.Base
+	}
+	return http.DefaultTransport
+}
