@@ -47,14 +47,14 @@ func (t *TokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.base().RoundTrip(req)
 }
 
-// Store keeps token if it expires later than the one already kept.
-// Answers to parallel requests can arrive in any order: an older token
-// must never replace a newer one.
+// Store keeps token unless the one already kept expires later. Answers to
+// parallel requests can arrive in any order: an older token must never
+// replace a newer one. (Two tokens of the same second are as fresh: the
+// last one wins.)
 func (t *TokenTransport) Store(token string) {
 	// TODO 3 (client.go): keep only the token with the latest exp.
 	//   Read its exp with expiry(token); ignore a token without one; replace
-	//   t.token and t.exp (under t.mu) only when there is none yet or the new
-	//   exp is later.
+	//   t.token and t.exp (under t.mu) unless the kept token expires later.
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.token = token

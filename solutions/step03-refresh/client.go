@@ -54,9 +54,10 @@ func (t *TokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
-// Store keeps token if it expires later than the one already kept.
-// Answers to parallel requests can arrive in any order: an older token
-// must never replace a newer one.
+// Store keeps token unless the one already kept expires later. Answers to
+// parallel requests can arrive in any order: an older token must never
+// replace a newer one. (Two tokens of the same second are as fresh: the
+// last one wins.)
 func (t *TokenTransport) Store(token string) {
 	exp, ok := expiry(token)
 	if !ok {
@@ -64,7 +65,7 @@ func (t *TokenTransport) Store(token string) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.token == "" || exp.After(t.exp) {
+	if t.token == "" || !exp.Before(t.exp) {
 		t.token, t.exp = token, exp
 	}
 }
