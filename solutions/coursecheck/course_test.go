@@ -185,7 +185,7 @@ type testEvent struct {
 // checkStarterFails runs the starter's tests and checks how they fail.
 func checkStarterFails(t *testing.T, step, starter string, todos map[string]string) {
 	t.Helper()
-	out := goCmd(t, starter, 5*time.Minute, "test", "-json", "-count=1", "./...")
+	out := goCmd(t, starter, 5*time.Minute, "test", "-json", "-count=1", "-timeout=2m", "./...")
 
 	outputs := map[string]*strings.Builder{} // test name → its output
 	results := map[string]string{}           // test name → pass, fail or skip

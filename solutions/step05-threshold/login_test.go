@@ -1,0 +1,163 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// post sends a login request through the whole server and returns the
+// response as a client would receive it.
+func post(t *testing.T, h http.Handler, contentType, body string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/user/login", strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+// readErrorBody decodes a JSON error response.
+func readErrorBody(t *testing.T, res *http.Response) errorBody {
+	t.Helper()
+	var body errorBody
+	raw, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	assert.Equal(t, "application/json; charset=utf-8", res.Header.Get("Content-Type"), "an error body is JSON: %s", raw)
+	assert.NoError(t, json.Unmarshal(raw, &body), "the error body must be JSON, got %q", raw)
+	return body
+}
+
+func TestLoginSuccess(t *testing.T) {
+	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
+
+	res := post(t, srv, "application/json", `{"username": "guang", "password": "123456"}`)
+
+	require.Equal(t, http.StatusCreated, res.StatusCode,
+		"TODO 1 (login.go) decodes the body, TODO 2 (users.go) accepts the password: a good login answers 201 Created")
+	assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
+	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
+	raw, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	_, claims, err := parseClaims(string(raw), testSecret, fakeNow)
+	require.NoError(t, err, "TODO 3 (token.go): the body must be the bare JWT, signed with the secret; got %q", raw)
+	assert.Equal(t, "guang", claims.Username, "TODO 3 (token.go): the username claim")
+	assert.Equal(t, fakeNow.Add(7*24*time.Hour), claims.ExpiresAt.UTC(), "TODO 3 (token.go): exp is 7 days after the login")
+}
+
+func TestLoginDemoUser(t *testing.T) {
+	srv := NewServer(DemoUsers(), NewTokens(testSecret, fixedClock(fakeNow)))
+	res := post(t, srv, "application/json", `{"username":"guang","password":"123456"}`)
+	assert.Equal(t, http.StatusCreated, res.StatusCode, "TODO 1 (login.go) and TODO 2 (users.go): the chapter's demo user logs in")
+}
+
+func TestLoginErrors(t *testing.T) {
+	const (
+		todoDecode = "TODO 1 (login.go)"
+		todoCheck  = "TODO 1 (login.go) then TODO 2 (users.go)"
+	)
+	atLimit := `{"username":"guang","password":"123456"}`
+	padding := strings.Repeat(" ", maxBodyBytes-len(atLimit))
+
+	tests := []struct {
+		name        string
+		contentType string
+		body        string
+		wantStatus  int
+		wantMessage string // a part of the message
+		todo        string
+	}{
+		{"wrong password", "application/json", `{"username":"guang","password":"654321"}`, 400, "username or password is incorrect", todoCheck},
+		{"unknown user", "application/json", `{"username":"nobody","password":"123456"}`, 400, "username or password is incorrect", todoCheck},
+		{"empty body", "application/json", ``, 400, "the body is empty", todoDecode},
+		{"empty object", "application/json", `{}`, 400, "username is required", todoDecode},
+		{"missing password", "application/json", `{"username":"guang"}`, 400, "password is required", todoDecode},
+		{"null", "application/json", `null`, 400, "username is required", todoDecode},
+		{"malformed JSON", "application/json", `{"username": "guang",`, 400, "not valid JSON", todoDecode},
+		{"syntax error", "application/json", `{"username" "guang"}`, 400, "not valid JSON", todoDecode},
+		{"number for a string", "application/json", `{"username":"guang","password":123456}`, 400, "password must be a JSON string, not number", todoDecode},
+		{"array, not object", "application/json", `["guang","123456"]`, 400, "must be a JSON object", todoDecode},
+		{"unknown field", "application/json", `{"username":"guang","password":"123456","role":"admin"}`, 400, `unknown field "role"`, todoDecode},
+		{"two objects", "application/json", atLimit + atLimit, 400, "one JSON object", todoDecode},
+		{"username too long", "application/json", `{"username":"` + strings.Repeat("g", 65) + `","password":"123456"}`, 400, "username must be at most 64 bytes", todoDecode},
+		{"password too long", "application/json", `{"username":"guang","password":"` + strings.Repeat("1", 73) + `"}`, 400, "password must be at most 72 bytes", todoDecode},
+		{"text/plain body", "text/plain", atLimit, 415, "application/json", todoDecode},
+		{"no content type", "", atLimit, 415, "application/json", todoDecode},
+		{"1 MiB + 1 byte", "application/json", atLimit + padding + " ", 413, "at most 1048576 bytes", todoDecode},
+		{"1 MiB + 1 byte, one long string", "application/json", `{"username":"` + strings.Repeat("g", maxBodyBytes), 413, "at most 1048576 bytes", todoDecode},
+	}
+	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := post(t, srv, tt.contentType, tt.body)
+
+			assert.Equal(t, tt.wantStatus, res.StatusCode, "%s: status for %s", tt.todo, tt.name)
+			body := readErrorBody(t, res)
+			assert.Equal(t, tt.wantStatus, body.StatusCode, "%s: statusCode in the JSON body", tt.todo)
+			assert.Equal(t, wantErrorName(tt.wantStatus), body.Error, "%s: error in the JSON body", tt.todo)
+			assert.Contains(t, body.Message, tt.wantMessage, "%s: the message says what is wrong", tt.todo)
+			assert.Empty(t, res.Header.Get("token"), "an error never carries a token")
+		})
+	}
+}
+
+func wantErrorName(status int) string {
+	switch status {
+	case 400:
+		return "Bad Request"
+	case 413:
+		return "Payload Too Large"
+	case 415:
+		return "Unsupported Media Type"
+	}
+	return http.StatusText(status)
+}
+
+func TestLoginBodyAtLimit(t *testing.T) {
+	atLimit := `{"username":"guang","password":"123456"}`
+	body := atLimit + strings.Repeat(" ", maxBodyBytes-len(atLimit))
+	require.Len(t, body, maxBodyBytes)
+	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
+
+	res := post(t, srv, "application/json; charset=utf-8", body)
+
+	assert.Equal(t, http.StatusCreated, res.StatusCode, "TODO 1 (login.go): a body of exactly 1 MiB is allowed (MaxBytesReader(w, r.Body, maxBodyBytes))")
+}
+
+func TestLoginWrongMethod(t *testing.T) {
+	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
+	for _, method := range []string{http.MethodGet, http.MethodPut, http.MethodDelete} {
+		t.Run(method, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(method, "/user/login", nil))
+			res := rec.Result()
+			assert.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
+			assert.Equal(t, "POST", res.Header.Get("Allow"))
+		})
+	}
+}
+
+// FuzzLogin checks that no body makes the login handler fail with a 500
+// or panic. Its seeds run as an ordinary test; fuzz with
+// go test -fuzz FuzzLogin.
+func FuzzLogin(f *testing.F) {
+	for _, seed := range []string{``, `{}`, `{"username":"guang","password":"123456"}`, `{"username":1}`, `[`, `"x"`, `{"a":{"b":[1,2,{}]}}`} {
+		f.Add(seed)
+	}
+	srv := NewServer(testUsers(f), NewTokens(testSecret, fixedClock(fakeNow)))
+	f.Fuzz(func(t *testing.T, body string) {
+		res := post(t, srv, "application/json", body)
+		if res.StatusCode >= 500 {
+			t.Errorf("TODO 1 (login.go): body %q: status %d, want a 2xx or 4xx: bad input is the client's error", body, res.StatusCode)
+		}
+	})
+}

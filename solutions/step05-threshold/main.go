@@ -1,0 +1,124 @@
+// Command step05-threshold serves the finished course: the API, whose
+// tokens are renewed only near expiry and never past a session cap, and
+// the course page on a second origin.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program: main only hands it the outside world, so tests
+// can run it with their own arguments, environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "localhost:3000", "`host:port` the API listens on")
+	webAddr := fs.String("web-addr", "localhost:5173", "`host:port` the course page is served on: a second origin, like the chapter's Vite dev server")
+	allowOrigin := fs.String("allow-origin", "", "comma-separated `origins` whose pages may call the API (default: the course page's own)")
+	policy := DefaultPolicy()
+	fs.DurationVar(&policy.TTL, "ttl", policy.TTL, "how long a token lives")
+	fs.DurationVar(&policy.RenewBefore, "renew-before", 0, "renew a token when at most this is left (default: half of -ttl)")
+	fs.DurationVar(&policy.MaxSession, "max-session", policy.MaxSession, "no token outlives its login by more than this")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if !isSet(fs, "renew-before") {
+		policy.RenewBefore = policy.TTL / 2
+	}
+	if err := policy.Validate(); err != nil {
+		return err
+	}
+	origins, err := parseOrigins(*allowOrigin)
+	if err != nil {
+		return err
+	}
+
+	secret, err := loadSecret(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	tokens := NewTokensWith(secret, time.Now, policy)
+
+	apiLn, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	webLn, err := net.Listen("tcp", *webAddr)
+	if err != nil {
+		apiLn.Close()
+		return err
+	}
+	apiBase, pageURL := baseURL(*addr, apiLn.Addr()), baseURL(*webAddr, webLn.Addr())
+	if origins == nil {
+		origins = loopbackAliases(pageURL)
+	}
+	fmt.Fprintf(stdout, "API listening on %s\n", apiBase)
+	fmt.Fprintf(stdout, "course page on %s (origins allowed to call the API: %s)\n", pageURL, strings.Join(origins, ", "))
+	fmt.Fprintf(stdout, "tokens live %v, are renewed when at most %v is left, and never past %v after login\n",
+		policy.TTL, policy.RenewBefore, policy.MaxSession)
+
+	// Both servers stop when ctx ends, or when either of them fails.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 2)
+	go func() { errc <- serve(ctx, apiLn, NewServer(DemoUsers(), tokens, origins...)); cancel() }()
+	go func() { errc <- serve(ctx, webLn, NewWebServer(apiBase)); cancel() }()
+	return errors.Join(<-errc, <-errc)
+}
+
+// isSet reports whether the command line set the flag called name.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// serve answers requests on ln until ctx is done, then shuts down
+// gracefully: requests in flight get up to five seconds to finish.
+func serve(ctx context.Context, ln net.Listener, handler http.Handler) error {
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second, // a slow client cannot hold a connection open for free
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

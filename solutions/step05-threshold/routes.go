@@ -1,0 +1,10 @@
+package main
+
+import "net/http"
+
+// addRoutes is the API at a glance.
+func addRoutes(mux *http.ServeMux, users *Users, tokens *Tokens) {
+	mux.Handle("POST /user/login", handleLogin(users, tokens))
+	mux.Handle("GET /aaa", handleAAA())
+	mux.Handle("GET /bbb", guard(tokens)(renew(tokens)(handleBBB())))
+}

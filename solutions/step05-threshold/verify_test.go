@@ -1,0 +1,132 @@
+package main
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const todoVerify = "TODO 2 (token.go): "
+
+// forge signs claims with any method and key, as an attacker (or a
+// careless server) would.
+func forge(t *testing.T, method jwt.SigningMethod, claims jwt.Claims, key any) string {
+	t.Helper()
+	token, err := jwt.NewWithClaims(method, claims).SignedString(key)
+	require.NoError(t, err)
+	return token
+}
+
+// validClaims are the claims of a good token issued at fakeNow.
+func validClaims() *Claims {
+	return &Claims{Username: "guang", AuthTime: jwt.NewNumericDate(fakeNow), RegisteredClaims: jwt.RegisteredClaims{
+		IssuedAt:  jwt.NewNumericDate(fakeNow),
+		ExpiresAt: jwt.NewNumericDate(fakeNow.Add(7 * 24 * time.Hour)),
+		ID:        "test-jti",
+	}}
+}
+
+// with returns validClaims changed by change.
+func with(change func(c *Claims)) *Claims {
+	c := validClaims()
+	change(c)
+	return c
+}
+
+// badTokens are forged and broken tokens, each of which Verify must refuse
+// at fakeNow.
+func badTokens(t *testing.T) []struct{ name, token string } {
+	good := forge(t, jwt.SigningMethodHS256, validClaims(), testSecret)
+	parts := strings.Split(good, ".")
+	tampered := base64.RawURLEncoding.EncodeToString([]byte(`{"username":"admin","exp":1900000000,"iat":1795755302}`))
+	return []struct{ name, token string }{
+		{"expired a second ago", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) {
+			c.IssuedAt = jwt.NewNumericDate(fakeNow.Add(-7 * 24 * time.Hour))
+			c.ExpiresAt = jwt.NewNumericDate(fakeNow.Add(-time.Second))
+		}), testSecret)},
+		{"expiring exactly now", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) {
+			c.IssuedAt = jwt.NewNumericDate(fakeNow.Add(-7 * 24 * time.Hour))
+			c.ExpiresAt = jwt.NewNumericDate(fakeNow)
+		}), testSecret)},
+		{"nbf in the future", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.NotBefore = jwt.NewNumericDate(fakeNow.Add(time.Hour)) }), testSecret)},
+		{"iat in the future", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.IssuedAt = jwt.NewNumericDate(fakeNow.Add(time.Hour)) }), testSecret)},
+		{"no exp (the chapter accepts it, and renews it)", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.ExpiresAt = nil }), testSecret)},
+		{"no username", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.Username = "" }), testSecret)},
+		{"no auth_time", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.AuthTime = nil }), testSecret)},
+		{"auth_time after iat", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.AuthTime = jwt.NewNumericDate(fakeNow.Add(time.Second)) }), testSecret)},
+		{"alg none", forge(t, jwt.SigningMethodNone, validClaims(), jwt.UnsafeAllowNoneSignatureType)},
+		{"HS384 with the same secret", forge(t, jwt.SigningMethodHS384, validClaims(), testSecret)},
+		{"HS512 with the same secret (the chapter accepts it)", forge(t, jwt.SigningMethodHS512, validClaims(), testSecret)},
+		{"RS256 header on an HMAC signature", base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + parts[1] + "." + parts[2]},
+		{"another secret", forge(t, jwt.SigningMethodHS256, validClaims(), []byte("another-secret-of-32-bytes-long!"))},
+		{"payload tampered", parts[0] + "." + tampered + "." + parts[2]},
+		{"signature of another token", parts[0] + "." + parts[1] + "." + strings.Split(forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.ID = "x" }), testSecret), ".")[2]},
+		{"empty signature", parts[0] + "." + parts[1] + "."},
+		{"two segments", parts[0] + "." + parts[1]},
+		{"four segments", good + ".ccc"},
+		{"bad base64 in the payload", parts[0] + "." + "eyJ1c2VybmFtZSI6+/" + "." + parts[2]},
+		{"bad base64 in the signature", parts[0] + "." + parts[1] + "." + "+/+/"},
+		{"not JSON", base64.RawURLEncoding.EncodeToString([]byte("hello")) + "." + parts[1] + "." + parts[2]},
+		{"many dots (CVE-2025-30204)", parts[0] + strings.Repeat(".", 5000)},
+		{"a huge token", parts[0] + "." + strings.Repeat("A", 20000) + "." + parts[2]},
+		{"empty", ""},
+	}
+}
+
+func TestTokensVerify(t *testing.T) {
+	tokens := NewTokens(testSecret, fixedClock(fakeNow))
+
+	t.Run("a good token", func(t *testing.T) {
+		good := forge(t, jwt.SigningMethodHS256, validClaims(), testSecret)
+		claims, err := tokens.Verify(good)
+		require.NoError(t, err, todoVerify+"a good HS256 token must verify")
+		require.NotNil(t, claims, todoVerify+"Verify returns the claims")
+		assert.Equal(t, "guang", claims.Username, todoVerify+"the claims are the token's")
+		assert.Equal(t, "test-jti", claims.ID, todoVerify+"the claims are the token's")
+	})
+	t.Run("a token from Sign", func(t *testing.T) {
+		signed, err := tokens.Sign("ada")
+		require.NoError(t, err)
+		claims, err := tokens.Verify(signed)
+		require.NoError(t, err, todoVerify+"what Sign makes, Verify accepts")
+		require.NotNil(t, claims, todoVerify+"Verify returns the claims")
+		assert.Equal(t, "ada", claims.Username)
+	})
+	t.Run("a second before exp", func(t *testing.T) {
+		late := NewTokens(testSecret, fixedClock(fakeNow.Add(7*24*time.Hour-time.Second)))
+		_, err := late.Verify(forge(t, jwt.SigningMethodHS256, validClaims(), testSecret))
+		assert.NoError(t, err, todoVerify+"a token is valid until the second before its exp")
+	})
+	for _, bad := range badTokens(t) {
+		t.Run(bad.name, func(t *testing.T) {
+			claims, err := tokens.Verify(bad.token)
+			assert.Error(t, err, todoVerify+"Verify must refuse a token: %s", bad.name)
+			assert.Nil(t, claims, todoVerify+"no claims for a refused token")
+		})
+	}
+}
+
+func TestTokensVerifyExpiredIsErrTokenExpired(t *testing.T) {
+	later := NewTokens(testSecret, fixedClock(fakeNow.Add(8*24*time.Hour)))
+	_, err := later.Verify(forge(t, jwt.SigningMethodHS256, validClaims(), testSecret))
+	assert.ErrorIs(t, err, jwt.ErrTokenExpired, todoVerify+"a token 8 days old is expired (pass jwt.WithTimeFunc(now) to the parser)")
+}
+
+func BenchmarkVerify(b *testing.B) {
+	tokens := NewTokens(testSecret, fixedClock(fakeNow))
+	token, err := tokens.Sign("guang")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tokens.Verify(token); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,30 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/rs/cors"
+)
+
+// withCORS lets pages on the allowed origins call the API from a browser,
+// and read the renewed token. With no allowed origin it adds nothing: only
+// same-origin pages (and non-browser clients) can use the API.
+func withCORS(next http.Handler, allowedOrigins []string) http.Handler {
+	if len(allowedOrigins) == 0 {
+		return next // rs/cors would read an empty list as "every origin"
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: allowedOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		// Authorization is not CORS-safelisted, nor is Content-Type:
+		// application/json: the browser asks first (a preflight), and the
+		// answer must allow them, or the request is never sent.
+		AllowedHeaders: []string{"Authorization", "Content-Type"},
+		// Only the safelisted response headers (Cache-Control, Content-Type,
+		// …) reach the page's JavaScript; every other one must be exposed.
+		ExposedHeaders: []string{tokenHeader},
+		// The token travels in a header, not a cookie: no credentials.
+		AllowCredentials: false,
+		MaxAge:           600, // seconds a browser may reuse a preflight's answer
+	}).Handler(next)
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Claims is the JWT payload: the chapter's username, the registered claims
+// iat, exp and jti, and auth_time (OpenID Connect): when the user logged
+// in. Renewals copy auth_time unchanged; it caps the session.
+type Claims struct {
+	Username string           `json:"username"`
+	AuthTime *jwt.NumericDate `json:"auth_time,omitempty"`
+	jwt.RegisteredClaims
+}
+
+// Validate is called by the parser after the registered claims are
+// checked: we rely on username and auth_time, so a token without them is
+// refused.
+func (c *Claims) Validate() error {
+	switch {
+	case c.Username == "":
+		return errors.New("username claim is missing")
+	case c.AuthTime == nil:
+		return errors.New("auth_time claim is missing")
+	case c.IssuedAt != nil && c.IssuedAt.Before(c.AuthTime.Time):
+		return errors.New("auth_time is after iat")
+	}
+	return nil
+}
+
+// Tokens signs, verifies and renews tokens with one secret, one clock and
+// one renewal policy.
+type Tokens struct {
+	secret []byte
+	now    func() time.Time
+	policy Policy
+	parser *jwt.Parser
+}
+
+// NewTokens returns a Tokens with the default policy, that signs with
+// secret and reads the time from now (time.Now in the server, a fake clock
+// in tests).
+func NewTokens(secret []byte, now func() time.Time) *Tokens {
+	return NewTokensWith(secret, now, DefaultPolicy())
+}
+
+// NewTokensWith returns a Tokens with the given policy (check it with
+// Policy.Validate first).
+func NewTokensWith(secret []byte, now func() time.Time, policy Policy) *Tokens {
+	return &Tokens{
+		secret: secret,
+		now:    now,
+		policy: policy,
+		// One parser for every request, with every rule pinned:
+		parser: jwt.NewParser(
+			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), // no alg: none, no HS512, no RS256
+			jwt.WithExpirationRequired(),                                 // no token without exp
+			jwt.WithIssuedAt(),                                           // no token issued in the future
+			jwt.WithLeeway(0),                                            // we issue and verify: no clock skew
+			jwt.WithTimeFunc(now),
+		),
+	}
+}
+
+// Sign returns the token of a new login for username: auth_time and iat
+// are now, and it is valid for the policy's TTL.
+func (t *Tokens) Sign(username string) (string, error) {
+	now := t.now().Truncate(time.Second) // JWT times are whole seconds
+	return t.sign(username, now, now, now.Add(t.policy.TTL))
+}
+
+// Renew returns a renewed token for the claims of a verified token when
+// one is due, or "" and false. A renewed token keeps auth_time, and never
+// outlives auth_time + MaxSession: once that cap is reached the token
+// simply expires, and the user logs in again.
+func (t *Tokens) Renew(c *Claims) (token string, renewed bool, err error) {
+	// TODO 2 (token.go): renew a due token, keeping auth_time, never past the cap.
+	//   a. now := t.now().Truncate(time.Second); if !t.policy.due(c.ExpiresAt.Time, now), no renewal.
+	//   b. exp = min(now + TTL, auth_time + MaxSession), auth_time from c.AuthTime.
+	//   c. If exp is not after the current exp, no renewal: the cap is reached.
+	//   d. Else t.sign(c.Username, auth_time unchanged, now, exp).
+	return "", false, nil
+}
+
+// sign signs the claims of one token.
+func (t *Tokens) sign(username string, authTime, now, exp time.Time) (string, error) {
+	claims := Claims{
+		Username: username,
+		AuthTime: jwt.NewNumericDate(authTime),
+		RegisteredClaims: jwt.RegisteredClaims{
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(exp),
+			ID:        rand.Text(), // unique: two tokens of one second still differ
+		},
+	}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(t.secret)
+}
+
+// Verify checks token — its algorithm, signature, exp, nbf and iat, and
+// its username — and returns its claims.
+func (t *Tokens) Verify(token string) (*Claims, error) {
+	claims := &Claims{}
+	if _, err := t.parser.ParseWithClaims(token, claims, t.key); err != nil {
+		return nil, err
+	}
+	return claims, nil
+}
+
+// key hands the parser our secret. It is only called once the parser has
+// checked that the token says HS256.
+func (t *Tokens) key(*jwt.Token) (any, error) { return t.secret, nil }
