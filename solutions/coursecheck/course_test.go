@@ -158,8 +158,8 @@ func todoFiles(t *testing.T, dir string) map[string]string {
 			return err
 		}
 		content, err := os.ReadFile(path)
-		if err != nil || strings.HasSuffix(path, "_test.go") {
-			return err
+		if err != nil || strings.HasSuffix(path, "_test.go") || bytes.IndexByte(content, 0) >= 0 {
+			return err // test files name TODOs in their messages; binaries are build output
 		}
 		rel, _ := filepath.Rel(dir, path)
 		for _, m := range todoID.FindAllStringSubmatch(string(content), -1) {
