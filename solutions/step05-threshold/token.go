@@ -35,10 +35,11 @@ func (c *Claims) Validate() error {
 // Tokens signs, verifies and renews tokens with one secret, one clock and
 // one renewal policy.
 type Tokens struct {
-	secret []byte
-	now    func() time.Time
-	policy Policy
-	parser *jwt.Parser
+	secret   []byte
+	now      func() time.Time
+	policy   Policy
+	parser   *jwt.Parser
+	verified *verifiedCache
 }
 
 // NewTokens returns a Tokens with the default policy, that signs with
@@ -52,9 +53,10 @@ func NewTokens(secret []byte, now func() time.Time) *Tokens {
 // Policy.Validate first).
 func NewTokensWith(secret []byte, now func() time.Time, policy Policy) *Tokens {
 	return &Tokens{
-		secret: secret,
-		now:    now,
-		policy: policy,
+		secret:   secret,
+		now:      now,
+		policy:   policy,
+		verified: newVerifiedCache(),
 		// One parser for every request, with every rule pinned:
 		parser: jwt.NewParser(
 			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), // no alg: none, no HS512, no RS256
@@ -109,12 +111,18 @@ func (t *Tokens) sign(username string, authTime, now, exp time.Time) (string, er
 }
 
 // Verify checks token — its algorithm, signature, exp, nbf and iat, and
-// its username — and returns its claims.
+// its username and auth_time — and returns its claims, which the caller
+// must not change. A token verified before is taken from the cache until
+// it expires.
 func (t *Tokens) Verify(token string) (*Claims, error) {
+	if claims, ok := t.verified.get(token, t.now()); ok {
+		return claims, nil
+	}
 	claims := &Claims{}
 	if _, err := t.parser.ParseWithClaims(token, claims, t.key); err != nil {
 		return nil, err
 	}
+	t.verified.put(token, claims)
 	return claims, nil
 }
 
