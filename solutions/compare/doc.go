@@ -1,0 +1,18 @@
+// Package compare measures the course's single-token schemes against the
+// double-token (access + refresh) scheme of the chapter before it.
+//
+// It holds complete reference code, not exercises:
+//   - DoubleServer and DoubleClient: a 30-minute access token and a 7-day
+//     refresh token, rotated on every use, with reuse detection (RFC 9700
+//     §4.14.2), the refresh token in the request body, and a client that
+//     runs one refresh at a time for all its requests (single-flight);
+//   - SingleServer and SingleClient: one token renewed in a "token" response
+//     header, on every response (step 03) or only near expiry with an
+//     absolute session cap (step 05), by policy;
+//   - Simulate: the same user-activity traces, driven through each scheme's
+//     real HTTP handlers with an injected clock and seeded randomness.
+//
+// The table that Simulate prints stands in step05-threshold/README.md; a
+// test fails when the two differ (go test ./solutions/compare -update
+// rewrites the README's table).
+package compare
