@@ -26,14 +26,14 @@ func TestUsersCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := users.Check(tt.username, tt.password)
-			assert.Equal(t, tt.want, got, "TODO 2 (users.go): Check(%q, %q) compares the password with the user's bcrypt hash", tt.username, tt.password)
+			assert.Equal(t, tt.want, got, "step 01 (users.go): Check(%q, %q) compares the password with the user's bcrypt hash", tt.username, tt.password)
 		})
 	}
 }
 
 func TestDemoUsers(t *testing.T) {
 	users := DemoUsers()
-	assert.True(t, users.Check("guang", "123456"), "TODO 2 (users.go): the chapter's demo user guang / 123456 must log in")
+	assert.True(t, users.Check("guang", "123456"), "step 01 (users.go): the chapter's demo user guang / 123456 must log in")
 	assert.False(t, users.Check("guang", "654321"), "a wrong password must be refused")
 	assert.NotContains(t, demoHash, "123456", "only the hash is stored, never the password")
 }

@@ -43,7 +43,7 @@ func TestRunServesLogin(t *testing.T) {
 	res, err := http.Post(url+"/user/login", "application/json", strings.NewReader(`{"username":"guang","password":"123456"}`))
 	require.NoError(t, err)
 	defer res.Body.Close()
-	assert.Equal(t, http.StatusCreated, res.StatusCode, "TODO 1 (login.go) and TODO 2 (users.go): the running server logs the demo user in")
+	assert.Equal(t, http.StatusCreated, res.StatusCode, "step 01 (login.go) and step 01 (users.go): the running server logs the demo user in")
 }
 
 func TestRunRefusesShortSecret(t *testing.T) {

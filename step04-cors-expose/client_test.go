@@ -14,8 +14,8 @@ import (
 )
 
 const (
-	todoRoundTrip = "TODO 2 (client.go): "
-	todoStore     = "TODO 3 (client.go): "
+	todoRoundTrip = "step 03 (client.go): "
+	todoStore     = "step 03 (client.go): "
 )
 
 // handlerTransport sends requests straight to a handler: a whole client
@@ -156,7 +156,7 @@ func TestTransportParallel(t *testing.T) {
 	}
 	wg.Wait()
 
-	require.False(t, latest.IsZero(), "TODO 1 (refresh.go) and "+todoRoundTrip+"the requests carry the token, the answers carry renewed tokens")
+	require.False(t, latest.IsZero(), "step 03 (refresh.go) and "+todoRoundTrip+"the requests carry the token, the answers carry renewed tokens")
 	got, ok := expiry(transport.Token())
 	require.True(t, ok)
 	assert.Equal(t, latest, got, todoStore+"after parallel requests, the stored token is the one with the latest exp")

@@ -10,7 +10,7 @@ import (
 )
 
 func TestTokensSign(t *testing.T) {
-	const todo = "TODO 3 (token.go): "
+	const todo = "step 01 (token.go): "
 	tokens := NewTokens(testSecret, fixedClock(fakeNow))
 
 	token, err := tokens.Sign("guang")
@@ -32,7 +32,7 @@ func TestTokensSign(t *testing.T) {
 }
 
 func TestTokensSignUniqueInOneSecond(t *testing.T) {
-	const todo = "TODO 3 (token.go): "
+	const todo = "step 01 (token.go): "
 	tokens := NewTokens(testSecret, fixedClock(fakeNow))
 	a, err := tokens.Sign("guang")
 	require.NoError(t, err)
@@ -43,7 +43,7 @@ func TestTokensSignUniqueInOneSecond(t *testing.T) {
 }
 
 func TestTokensSignTruncatesToSeconds(t *testing.T) {
-	const todo = "TODO 3 (token.go): "
+	const todo = "step 01 (token.go): "
 	tokens := NewTokens(testSecret, fixedClock(fakeNow.Add(900*time.Millisecond)))
 	token, err := tokens.Sign("ada")
 	require.NoError(t, err)

@@ -14,8 +14,8 @@ import (
 )
 
 const (
-	todoRoundTrip = "TODO 2 (client.go): "
-	todoStore     = "TODO 3 (client.go): "
+	todoRoundTrip = "step 03 (client.go): "
+	todoStore     = "step 03 (client.go): "
 )
 
 // handlerTransport sends requests straight to a handler: a whole client

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const todoVerify = "TODO 2 (token.go): "
+const todoVerify = "step 02 (token.go): "
 
 // forge signs claims with any method and key, as an attacker (or a
 // careless server) would.

@@ -54,6 +54,7 @@ func TestCourse(t *testing.T) {
 			left := todoFiles(t, solved)
 			assert.Empty(t, left, "solutions/%s still has numbered TODOs: the solved copy must be complete", step)
 
+			checkTODOLabels(t, step, starter)
 			checkStarterFails(t, step, starter, todos)
 		})
 	}
@@ -171,6 +172,30 @@ func todoFiles(t *testing.T, dir string) map[string]string {
 	})
 	require.NoError(t, err)
 	return todos
+}
+
+// todoLabel matches a label in a test message: "TODO 2 (users.go)".
+var todoLabel = regexp.MustCompile(`\bTODO (\d+) \(([\w./-]+)\)`)
+
+// checkTODOLabels asserts that every "TODO n (file)" label in the step's
+// tests points at a "TODO n" in that file of the starter: a test of an
+// earlier step's lesson names that step ("step 02 (guard.go)"), not a
+// TODO the learner cannot find.
+func checkTODOLabels(t *testing.T, step, starter string) {
+	t.Helper()
+	tests, err := filepath.Glob(filepath.Join(starter, "*_test.go"))
+	require.NoError(t, err)
+	for _, test := range tests {
+		content, err := os.ReadFile(test)
+		require.NoError(t, err)
+		for _, m := range todoLabel.FindAllStringSubmatch(string(content), -1) {
+			source, err := os.ReadFile(filepath.Join(starter, m[2]))
+			if err != nil || !regexp.MustCompile(`\bTODO `+m[1]+`\b`).Match(source) {
+				t.Errorf("%s/%s names %q, but %s/%s has no TODO %s: label an earlier step's test \"step NN (file)\"",
+					step, filepath.Base(test), m[0], step, m[2], m[1])
+			}
+		}
+	}
 }
 
 // testEvent is one line of go test -json.

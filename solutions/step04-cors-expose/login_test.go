@@ -43,27 +43,27 @@ func TestLoginSuccess(t *testing.T) {
 	res := post(t, srv, "application/json", `{"username": "guang", "password": "123456"}`)
 
 	require.Equal(t, http.StatusCreated, res.StatusCode,
-		"TODO 1 (login.go) decodes the body, TODO 2 (users.go) accepts the password: a good login answers 201 Created")
+		"step 01 (login.go) decodes the body, step 01 (users.go) accepts the password: a good login answers 201 Created")
 	assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
 	raw, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
 	_, claims, err := parseClaims(string(raw), testSecret, fakeNow)
-	require.NoError(t, err, "TODO 3 (token.go): the body must be the bare JWT, signed with the secret; got %q", raw)
-	assert.Equal(t, "guang", claims.Username, "TODO 3 (token.go): the username claim")
-	assert.Equal(t, fakeNow.Add(7*24*time.Hour), claims.ExpiresAt.UTC(), "TODO 3 (token.go): exp is 7 days after the login")
+	require.NoError(t, err, "step 01 (token.go): the body must be the bare JWT, signed with the secret; got %q", raw)
+	assert.Equal(t, "guang", claims.Username, "step 01 (token.go): the username claim")
+	assert.Equal(t, fakeNow.Add(7*24*time.Hour), claims.ExpiresAt.UTC(), "step 01 (token.go): exp is 7 days after the login")
 }
 
 func TestLoginDemoUser(t *testing.T) {
 	srv := NewServer(DemoUsers(), NewTokens(testSecret, fixedClock(fakeNow)))
 	res := post(t, srv, "application/json", `{"username":"guang","password":"123456"}`)
-	assert.Equal(t, http.StatusCreated, res.StatusCode, "TODO 1 (login.go) and TODO 2 (users.go): the chapter's demo user logs in")
+	assert.Equal(t, http.StatusCreated, res.StatusCode, "step 01 (login.go) and step 01 (users.go): the chapter's demo user logs in")
 }
 
 func TestLoginErrors(t *testing.T) {
 	const (
-		todoDecode = "TODO 1 (login.go)"
-		todoCheck  = "TODO 1 (login.go) then TODO 2 (users.go)"
+		todoDecode = "step 01 (login.go)"
+		todoCheck  = "step 01 (login.go) then step 01 (users.go)"
 	)
 	atLimit := `{"username":"guang","password":"123456"}`
 	padding := strings.Repeat(" ", maxBodyBytes-len(atLimit))
@@ -130,7 +130,7 @@ func TestLoginBodyAtLimit(t *testing.T) {
 
 	res := post(t, srv, "application/json; charset=utf-8", body)
 
-	assert.Equal(t, http.StatusCreated, res.StatusCode, "TODO 1 (login.go): a body of exactly 1 MiB is allowed (MaxBytesReader(w, r.Body, maxBodyBytes))")
+	assert.Equal(t, http.StatusCreated, res.StatusCode, "step 01 (login.go): a body of exactly 1 MiB is allowed (MaxBytesReader(w, r.Body, maxBodyBytes))")
 }
 
 func TestLoginWrongMethod(t *testing.T) {
@@ -157,7 +157,7 @@ func FuzzLogin(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		res := post(t, srv, "application/json", body)
 		if res.StatusCode >= 500 {
-			t.Errorf("TODO 1 (login.go): body %q: status %d, want a 2xx or 4xx: bad input is the client's error", body, res.StatusCode)
+			t.Errorf("step 01 (login.go): body %q: status %d, want a 2xx or 4xx: bad input is the client's error", body, res.StatusCode)
 		}
 	})
 }

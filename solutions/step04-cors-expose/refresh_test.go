@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const todoRenew = "TODO 1 (refresh.go): "
+const todoRenew = "step 03 (refresh.go): "
 
 const day = 24 * time.Hour
 
@@ -109,7 +109,7 @@ func TestSlidingWindow(t *testing.T) {
 			clock.Advance(3 * day)
 			res := clientGet(t, client, "/bbb")
 			assert.Equal(t, http.StatusOK, res.StatusCode,
-				"TODO 1 (refresh.go) renews, TODO 2 (client.go) sends and keeps: day %d, the token renewed on day %d is still valid", d, d-3)
+				"step 03 (refresh.go) renews, step 03 (client.go) sends and keeps: day %d, the token renewed on day %d is still valid", d, d-3)
 		}
 	})
 	t.Run("idle for 8 days: log in again", func(t *testing.T) {
@@ -120,6 +120,6 @@ func TestSlidingWindow(t *testing.T) {
 
 		fresh := &http.Client{Transport: NewTokenTransport(handlerTransport{srv}, login(t, srv))}
 		res = clientGet(t, fresh, "/bbb")
-		assert.Equal(t, http.StatusOK, res.StatusCode, "TODO 2 (client.go): after a new login, the client sends the new token and the user is back")
+		assert.Equal(t, http.StatusOK, res.StatusCode, "step 03 (client.go): after a new login, the client sends the new token and the user is back")
 	})
 }

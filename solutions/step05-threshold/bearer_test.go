@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-const todoBearer = "TODO 1 (bearer.go): "
+const todoBearer = "step 02 (bearer.go): "
 
 // b64token is RFC 6750's grammar, as a regexp: fine in a test, too slow
 // for every request.

@@ -12,7 +12,7 @@ import (
 )
 
 const (
-	todoCORS   = "TODO 1 (cors.go): "
+	todoCORS   = "step 04 (cors.go): "
 	pageOrigin = "http://localhost:5173"
 )
 

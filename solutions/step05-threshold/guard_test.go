@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const todoGuard = "TODO 3 (guard.go): "
+const todoGuard = "step 02 (guard.go): "
 
 // get sends GET path through h with the given Authorization headers.
 func get(h http.Handler, path string, authorization ...string) *http.Response {
@@ -48,7 +48,7 @@ func TestGuardLetsAGoodTokenThrough(t *testing.T) {
 
 	for _, header := range []string{"Bearer " + token, "bearer " + token} {
 		res := get(srv, "/bbb", header)
-		assert.Equal(t, http.StatusOK, res.StatusCode, "TODO 1 (bearer.go), TODO 2 (token.go), "+todoGuard+"a valid token passes the guard")
+		assert.Equal(t, http.StatusOK, res.StatusCode, "step 02 (bearer.go), TODO 2 (token.go), "+todoGuard+"a valid token passes the guard")
 		assert.Equal(t, "bbb", body(t, res), todoGuard+"call next")
 	}
 }
