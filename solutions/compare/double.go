@@ -22,7 +22,17 @@ const (
 //     refresh token presented is spent (rotation);
 //   - presenting a spent refresh token again means two parties hold it: the
 //     whole family (every refresh token of that login) is revoked;
+//   - an access token is not a refresh token (typ): /user/refresh refuses
+//     it and leaves its family alone, or anyone who saw an access token
+//     could log the user out;
 //   - GET /bbb takes an access token only.
+//
+// The server keeps one small record per family, and only while the family
+// can still refresh: a revoked family is dropped at once, an expired one
+// by a sweep (at most once per sweepEvery, on a login or a refresh). Once
+// a family is gone, every refresh token of it is refused: each one has
+// expired, or it belongs to a revoked family; reuse detection is needed
+// only while the family lives.
 //
 // Access tokens stay stateless: a revoked family's access token lives on
 // until it expires, at most AccessTTL.
@@ -30,20 +40,24 @@ type DoubleServer struct {
 	tokens *signer
 	mux    *http.ServeMux
 
-	mu       sync.Mutex
-	families map[string]*family // by sid
-	reuses   atomic.Int64
+	mu        sync.Mutex
+	families  map[string]family // the live families, by sid
+	nextSweep time.Time
+	reuses    atomic.Int64
 }
 
 // family is the refresh state of one login.
 type family struct {
-	current string // the jti of the one refresh token that may be used
-	revoked bool
+	current string    // the jti of the one refresh token that may be used
+	expires time.Time // when that refresh token expires, and the family with it
 }
+
+// sweepEvery is how often, at most, expired families are dropped.
+const sweepEvery = time.Minute
 
 // NewDoubleServer returns a double-token server.
 func NewDoubleServer(secret []byte, now func() time.Time) *DoubleServer {
-	s := &DoubleServer{tokens: newSigner(secret, now), mux: http.NewServeMux(), families: map[string]*family{}}
+	s := &DoubleServer{tokens: newSigner(secret, now), mux: http.NewServeMux(), families: map[string]family{}}
 	s.mux.HandleFunc("POST /user/login", s.login)
 	s.mux.HandleFunc("POST /user/refresh", s.refresh)
 	s.mux.HandleFunc("GET /bbb", s.bbb)
@@ -58,6 +72,13 @@ func (s *DoubleServer) Signed() int64 { return s.tokens.signed.Load() }
 // ReusesDetected is the number of spent refresh tokens presented again.
 func (s *DoubleServer) ReusesDetected() int64 { return s.reuses.Load() }
 
+// Families is the number of families the server keeps.
+func (s *DoubleServer) Families() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.families)
+}
+
 // pair is the body of a login or refresh answer.
 type pair struct {
 	AccessToken  string `json:"access_token"`
@@ -69,7 +90,10 @@ func (s *DoubleServer) login(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.issue(w, user, "", http.StatusCreated)
+	s.mu.Lock()
+	p, err := s.rotate(user, newID())
+	s.mu.Unlock()
+	answerPair(w, p, err, http.StatusCreated)
 }
 
 func (s *DoubleServer) refresh(w http.ResponseWriter, r *http.Request) {
@@ -85,53 +109,66 @@ func (s *DoubleServer) refresh(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	f := s.families[c.Family]
+	f, live := s.families[c.Family]
 	switch {
-	case f == nil || f.revoked:
+	case !live:
 		s.mu.Unlock()
 		writeError(w, http.StatusUnauthorized, "session revoked, please log in again")
 		return
 	case f.current != c.ID:
-		f.revoked = true // a spent token came back: someone else has a copy
+		delete(s.families, c.Family) // a spent token came back: someone else has a copy
 		s.mu.Unlock()
 		s.reuses.Add(1)
 		writeError(w, http.StatusUnauthorized, "refresh token reused: session revoked, please log in again")
 		return
 	}
-	f.current = "" // spent, whatever happens next
+	p, err := s.rotate(c.Username, c.Family) // checked and spent in one step: no second use can slip in
 	s.mu.Unlock()
-	s.issue(w, c.Username, c.Family, http.StatusOK)
+	answerPair(w, p, err, http.StatusOK)
 }
 
-// issue signs a new pair in family sid (a new family when sid is "").
-func (s *DoubleServer) issue(w http.ResponseWriter, user, sid string, status int) {
+// rotate signs a new pair in family sid (a new one for a login) and makes
+// its refresh token the family's current one. s.mu is held.
+func (s *DoubleServer) rotate(user, sid string) (pair, error) {
 	now := s.tokens.clock()
-	if sid == "" {
-		sid = newID()
-	}
+	s.sweep(now)
 	access, _, err := s.tokens.sign(claims{Username: user, Typ: "access", Family: sid}, now.Add(AccessTTL))
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "could not sign a token")
+		return pair{}, err
+	}
+	expires := now.Add(RefreshTTL)
+	refresh, jti, err := s.tokens.sign(claims{Username: user, Typ: "refresh", Family: sid}, expires)
+	if err != nil {
+		return pair{}, err
+	}
+	s.families[sid] = family{current: jti, expires: expires}
+	return pair{AccessToken: access, RefreshToken: refresh}, nil
+}
+
+// sweep drops the families whose refresh token has expired, at most once
+// per sweepEvery. s.mu is held.
+func (s *DoubleServer) sweep(now time.Time) {
+	if now.Before(s.nextSweep) {
 		return
 	}
-	refresh, jti, err := s.tokens.sign(claims{Username: user, Typ: "refresh", Family: sid}, now.Add(RefreshTTL))
+	s.nextSweep = now.Add(sweepEvery)
+	for sid, f := range s.families {
+		if !now.Before(f.expires) {
+			delete(s.families, sid)
+		}
+	}
+}
+
+// answerPair answers a login or a refresh.
+func answerPair(w http.ResponseWriter, p pair, err error, status int) {
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "could not sign a token")
 		return
 	}
-	s.mu.Lock()
-	f := s.families[sid]
-	if f == nil {
-		f = &family{}
-		s.families[sid] = f
-	}
-	f.current = jti
-	s.mu.Unlock()
-
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(pair{AccessToken: access, RefreshToken: refresh})
+	json.NewEncoder(w).Encode(p)
 }
 
 func (s *DoubleServer) bbb(w http.ResponseWriter, r *http.Request) {

@@ -50,6 +50,74 @@ func TestDoubleRefreshRotatesAndDetectsReuse(t *testing.T) {
 	assert.Equal(t, http.StatusOK, res.StatusCode, "a new login is a new family")
 }
 
+// TestDoubleRefreshRefusesAccessToken: an access token travels in every
+// request header, so more parties see it than the refresh token. Presented
+// to /user/refresh it is refused, and the family lives on: otherwise anyone
+// who saw an access token could log the user out.
+func TestDoubleRefreshRefusesAccessToken(t *testing.T) {
+	clock := &simClock{now: start}
+	srv := NewDoubleServer(testSecret, clock.Now)
+	first := loginPair(t, srv)
+	clock.set(at(time.Hour))
+	res, second := refreshPair(srv, first.RefreshToken)
+	require.Equal(t, http.StatusOK, res.StatusCode, "refresh with the login's refresh token")
+
+	for name, access := range map[string]string{"the login's access token": first.AccessToken, "the refreshed access token": second.AccessToken} {
+		res, _ = refreshPair(srv, access)
+		assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "POST /user/refresh with %s: %d, want 401", name, res.StatusCode)
+	}
+	assert.Zero(t, srv.ReusesDetected(), "an access token at /user/refresh is not a reused refresh token")
+	assert.Equal(t, 1, srv.Families(), "an access token at /user/refresh must not revoke its family")
+	res, _ = refreshPair(srv, second.RefreshToken)
+	assert.Equal(t, http.StatusOK, res.StatusCode, "after access tokens were sent to /user/refresh, the current refresh token still works (the family is not revoked)")
+}
+
+// TestDoubleFamiliesPruned: the server keeps a family only while it can
+// still refresh. A revoked family is dropped at once; an expired one at
+// the next sweep (a login or a refresh); a family refreshed lately is kept,
+// with its reuse detection, until its newest refresh token expires.
+func TestDoubleFamiliesPruned(t *testing.T) {
+	clock := &simClock{now: start}
+	srv := NewDoubleServer(testSecret, clock.Now)
+	const logins = 100
+	for range logins {
+		loginPair(t, srv)
+	}
+	a, b, c := loginPair(t, srv), loginPair(t, srv), loginPair(t, srv)
+	require.Equal(t, logins+3, srv.Families(), "one family per login")
+
+	clock.set(at(time.Hour))
+	res, a2 := refreshPair(srv, a.RefreshToken)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	res, _ = refreshPair(srv, b.RefreshToken)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	res, _ = refreshPair(srv, c.RefreshToken)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	res, _ = refreshPair(srv, c.RefreshToken)
+	require.Equal(t, http.StatusUnauthorized, res.StatusCode, "c's spent refresh token presented again")
+	assert.Equal(t, logins+2, srv.Families(), "a revoked family is dropped at once")
+
+	clock.set(at(RefreshTTL)) // the first refresh tokens expire; a and b were refreshed at 1 h
+	loginPair(t, srv)         // a login sweeps
+	assert.Equal(t, 3, srv.Families(), "at 7 days, the %d families never refreshed are dropped; a and b (refreshed at 1 h) and the new login are kept", logins)
+
+	clock.set(at(RefreshTTL + 30*time.Minute))
+	res, _ = refreshPair(srv, a2.RefreshToken)
+	require.Equal(t, http.StatusOK, res.StatusCode, "a's refresh token of 1 h still works 7 days and 30 minutes after login")
+	res, _ = refreshPair(srv, a2.RefreshToken)
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "a's spent refresh token presented again")
+	assert.EqualValues(t, 2, srv.ReusesDetected(), "reuse detection works while the family lives (c, then a)")
+	assert.Equal(t, 2, srv.Families(), "a is revoked and dropped; b and the login of day 7 are kept")
+
+	clock.set(at(RefreshTTL + time.Hour)) // b's refresh token of 1 h expires
+	loginPair(t, srv)
+	assert.Equal(t, 2, srv.Families(), "b is dropped; the logins of day 7 and of now are kept")
+
+	clock.set(at(3 * RefreshTTL))
+	loginPair(t, srv)
+	assert.Equal(t, 1, srv.Families(), "once every refresh token has expired, only the newest login's family is kept")
+}
+
 func TestDoubleRefreshTokenExpires(t *testing.T) {
 	clock := &simClock{now: start}
 	srv := NewDoubleServer(testSecret, clock.Now)
