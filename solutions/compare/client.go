@@ -13,7 +13,8 @@ import (
 	"time"
 )
 
-// errLoggedOut: the client holds no usable credential; the user must log in.
+// errLoggedOut: the client holds no usable credential; the user must log in
+// again.
 var errLoggedOut = errors.New("logged out")
 
 // SingleClient is the single-token client: it sends its token, and keeps a
@@ -96,7 +97,9 @@ func (c *SingleClient) Copy(base http.RoundTripper) *SingleClient {
 // single-flight: while one is in flight, the other requests that got a
 // 401 wait for it instead of starting their own (with rotation, a second
 // refresh with the same refresh token would look like theft and revoke the
-// session). The refresh call goes straight to Base, past the queue.
+// session). The refresh call goes straight to Base, past the queue. Once a
+// refresh has failed, the client drops both tokens and never calls
+// /user/refresh again: Get answers errLoggedOut until the next Login.
 type DoubleClient struct {
 	Base    http.RoundTripper
 	BaseURL string
@@ -125,14 +128,15 @@ func (c *DoubleClient) Login(ctx context.Context) error {
 }
 
 // Get sends GET path with the access token, refreshing once on a 401; it
-// answers the final status.
+// answers the final status. When the session is over it answers 401 and an
+// error wrapping errLoggedOut: the user must log in again.
 func (c *DoubleClient) Get(ctx context.Context, path string) (int, error) {
 	status, sent, err := c.get(ctx, path)
 	if err != nil || status != http.StatusUnauthorized {
 		return status, err
 	}
 	if err := c.refreshAfter(ctx, sent); err != nil {
-		return http.StatusUnauthorized, nil // the session is over: the user must log in
+		return http.StatusUnauthorized, err
 	}
 	status, _, err = c.get(ctx, path) // the replay
 	return status, err
@@ -163,9 +167,12 @@ func (c *DoubleClient) get(ctx context.Context, path string) (status int, sent s
 // replaced stale.
 func (c *DoubleClient) refreshAfter(ctx context.Context, stale string) error {
 	c.mu.Lock()
-	if c.access != stale {
-		c.mu.Unlock()
-		return nil // another request refreshed while ours was out
+	if c.access != stale { // another request's refresh ended while ours was out
+		defer c.mu.Unlock()
+		if c.access == "" {
+			return c.refreshErr // it failed
+		}
+		return nil
 	}
 	if wait := c.inFlight; wait != nil {
 		c.mu.Unlock()
@@ -190,7 +197,12 @@ func (c *DoubleClient) refreshAfter(ctx context.Context, stale string) error {
 	if err == nil {
 		c.access, c.refresh = p.AccessToken, p.RefreshToken
 	} else {
+		// Whatever went wrong, the refresh token may be spent: never
+		// present it again.
 		c.access, c.refresh = "", ""
+		if !errors.Is(err, errLoggedOut) {
+			err = fmt.Errorf("%w: refresh: %w", errLoggedOut, err)
+		}
 	}
 	c.refreshErr = err
 	c.inFlight = nil

@@ -2,9 +2,11 @@ package compare
 
 import (
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -136,40 +138,80 @@ func TestDoubleRefreshTokenNeverInTheQuery(t *testing.T) {
 	assert.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
 }
 
+// refreshGate is a transport that counts the requests for /user/refresh
+// and keeps them until open is closed: a slow refresh.
+type refreshGate struct {
+	next      http.RoundTripper
+	open      chan struct{}
+	refreshes atomic.Int64
+}
+
+func (g *refreshGate) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Path == "/user/refresh" {
+		g.refreshes.Add(1)
+		<-g.open
+	}
+	return g.next.RoundTrip(req)
+}
+
 // TestDoubleClientSingleFlight sends 8 requests at once with an expired
-// access token: all 8 get a 401 together, and exactly one refresh is made.
+// access token, and keeps the refresh on the wire until every request is
+// blocked (synctest.Wait): every request has had its 401, and all but one
+// are waiting for a refresh. Exactly one refresh is made; without
+// single-flight, all 8 are on the wire with the same refresh token.
 func TestDoubleClientSingleFlight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock := &simClock{now: start}
+		srv := NewDoubleServer(testSecret, clock.Now)
+		gate := &refreshGate{next: &transport{h: srv}, open: make(chan struct{})}
+		c := &DoubleClient{Base: gate, BaseURL: apiURL}
+		require.NoError(t, c.Login(ctx))
+		clock.set(at(time.Hour)) // the access token has expired
+
+		const n = 8
+		var wg sync.WaitGroup
+		statuses := make([]int, n)
+		errs := make([]error, n)
+		for i := range n {
+			wg.Go(func() { statuses[i], errs[i] = c.Get(ctx, "/bbb") })
+		}
+		synctest.Wait() // every request is blocked: on the refresh on the wire, or waiting for it
+		refreshing := gate.refreshes.Load()
+		close(gate.open)
+		wg.Wait()
+
+		require.EqualValues(t, 1, refreshing, "%d requests got a 401 together: refreshes on the wire at once: %d, want 1 (the others wait for it)", n, refreshing)
+		assert.EqualValues(t, 1, gate.refreshes.Load(), "%d requests got a 401 together: refreshes in all: %d, want 1", n, gate.refreshes.Load())
+		assert.Zero(t, srv.ReusesDetected(), "with a single flight, no refresh token is ever presented twice")
+		assert.Equal(t, slices.Repeat([]int{http.StatusOK}, n), statuses, "every request is replayed after the refresh")
+		assert.Equal(t, make([]error, n), errs, "no request reports that the user must log in")
+	})
+}
+
+// TestDoubleClientStopsAfterFailedRefresh: once a refresh has failed, the
+// refresh token is dead (revoked, expired, or spent on the way): the client
+// tells the caller to log in again and never calls /user/refresh with it
+// again, until the next login.
+func TestDoubleClientStopsAfterFailedRefresh(t *testing.T) {
 	clock := &simClock{now: start}
 	srv := NewDoubleServer(testSecret, clock.Now)
-	var refreshes atomic.Int64
-	rt := &transport{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/user/refresh" {
-			refreshes.Add(1)
-		}
-		srv.ServeHTTP(w, r)
-	})}
-	c := &DoubleClient{Base: rt, BaseURL: apiURL}
+	gate := &refreshGate{next: &transport{h: srv}, open: make(chan struct{})}
+	close(gate.open)
+	c := &DoubleClient{Base: gate, BaseURL: apiURL}
 	require.NoError(t, c.Login(ctx))
-	clock.set(at(time.Hour)) // the access token has expired
 
-	const n = 8
-	rt.hold(n)
-	var wg sync.WaitGroup
-	statuses := make([]int, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			statuses[i], _ = c.Get(ctx, "/bbb")
-		}()
+	clock.set(at(RefreshTTL)) // both tokens have expired
+	for i := range 3 {
+		status, err := c.Get(ctx, "/bbb")
+		assert.Equal(t, http.StatusUnauthorized, status, "GET /bbb %d after the refresh token expired: %d, want 401", i+1, status)
+		assert.ErrorIs(t, err, errLoggedOut, "GET /bbb %d after the refresh token expired: the user must log in again", i+1)
 	}
-	wg.Wait()
+	assert.EqualValues(t, 1, gate.refreshes.Load(), "3 requests after the refresh token expired: refreshes: %d, want 1 (none after the first failed)", gate.refreshes.Load())
 
-	for i, status := range statuses {
-		assert.Equal(t, http.StatusOK, status, "request %d is replayed after the refresh", i)
-	}
-	assert.EqualValues(t, 1, refreshes.Load(), "one refresh for all: the others wait for it")
-	assert.Zero(t, srv.ReusesDetected(), "with a single flight, no refresh token is ever presented twice")
+	require.NoError(t, c.Login(ctx))
+	status, err := c.Get(ctx, "/bbb")
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, status, "after a new login, the client works again")
 }
 
 func TestDoubleClientSessionRevoked(t *testing.T) {
@@ -185,11 +227,11 @@ func TestDoubleClientSessionRevoked(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status, "the thief refreshes first")
 
 	status, err = user.Get(ctx, "/bbb")
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusUnauthorized, status, "the user's refresh is a reuse: the session is revoked, the user must log in")
+	assert.ErrorIs(t, err, errLoggedOut, "the user's refresh is a reuse: the session is revoked, the user must log in")
+	assert.Equal(t, http.StatusUnauthorized, status)
 
 	clock.set(at(2 * time.Hour))
 	status, err = thief.Get(ctx, "/bbb")
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusUnauthorized, status, "the thief's refresh token died with the family")
+	assert.ErrorIs(t, err, errLoggedOut, "the thief's refresh token died with the family")
+	assert.Equal(t, http.StatusUnauthorized, status)
 }
