@@ -18,12 +18,11 @@ func DefaultPolicy() Policy {
 
 // Validate refuses a policy that cannot work, with a message that says why.
 func (p Policy) Validate() error {
-	// TODO 3 (policy.go): refuse a policy that cannot work; say why, naming the flag.
-	//   a. Each duration must be positive ("-ttl is 0s: it must be positive")
-	//      and whole seconds (JWT times are).
-	//   b. -renew-before must be shorter than -ttl, or every answer renews.
-	//   c. -max-session must be at least -ttl.
-	//   Collect every problem; errors.Join returns nil when there is none.
+	// TODO 3 (policy.go): refuse a policy that cannot work, reporting every
+	// problem, each naming its flag (-ttl, -renew-before, -max-session):
+	//   - each duration is positive, and whole seconds (JWT times are);
+	//   - -renew-before is shorter than -ttl (else every answer renews);
+	//   - -max-session is at least -ttl.
 	return nil
 }
 
@@ -31,6 +30,6 @@ func (p Policy) Validate() error {
 // at most RenewBefore is left. (An expired token never gets here: the
 // guard refused it.)
 func (p Policy) due(exp, now time.Time) bool {
-	// TODO 1 (policy.go): the renewal decision: at most RenewBefore left.
+	// TODO 1 (policy.go): decide whether a token that expires at exp is due at now.
 	return false
 }

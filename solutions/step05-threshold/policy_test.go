@@ -1,10 +1,12 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -13,22 +15,34 @@ const (
 )
 
 func TestPolicyDue(t *testing.T) {
-	p := Policy{TTL: 8 * time.Second, RenewBefore: 4 * time.Second, MaxSession: 14 * time.Second}
-	exp := fakeNow.Add(8 * time.Second) // a token issued at fakeNow
+	// Two policies: renewing in the second half of the TTL (the default's
+	// shape), and renewing only in the last 3 of 10 seconds, where "at most
+	// RenewBefore left" and "at least RenewBefore elapsed" differ.
+	half := Policy{TTL: 8 * time.Second, RenewBefore: 4 * time.Second, MaxSession: 14 * time.Second}
+	late := Policy{TTL: 10 * time.Second, RenewBefore: 3 * time.Second, MaxSession: time.Minute}
 	tests := []struct {
-		name string
-		now  time.Time
-		want bool
+		name   string
+		policy Policy
+		left   time.Duration // exp - now
+		want   bool
 	}{
-		{"just issued", fakeNow, false},
-		{"1 s before the window opens (5 s left)", exp.Add(-5 * time.Second), false},
-		{"as the window opens (4 s left)", exp.Add(-4 * time.Second), true},
-		{"1 s after the window opens (3 s left)", exp.Add(-3 * time.Second), true},
-		{"1 s left", exp.Add(-time.Second), true},
+		{"8/4: just issued (8 s left)", half, 8 * time.Second, false},
+		{"8/4: 1 s before the window opens (5 s left)", half, 5 * time.Second, false},
+		{"8/4: as the window opens (4 s left)", half, 4 * time.Second, true},
+		{"8/4: 1 s after the window opens (3 s left)", half, 3 * time.Second, true},
+		{"8/4: 1 s left", half, time.Second, true},
+		{"10/3: just issued (10 s left)", late, 10 * time.Second, false},
+		{"10/3: half the TTL left (5 s)", late, 5 * time.Second, false},
+		{"10/3: 4 s left, 6 s elapsed", late, 4 * time.Second, false},
+		{"10/3: as the window opens (3 s left)", late, 3 * time.Second, true},
+		{"10/3: 1 s left", late, time.Second, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, p.due(exp, tt.now), todoDue+"renew when at most RenewBefore is left: exp - now <= RenewBefore")
+			exp := fakeNow.Add(tt.policy.TTL) // a token issued at fakeNow
+			now := exp.Add(-tt.left)
+			assert.Equal(t, tt.want, tt.policy.due(exp, now),
+				todoDue+"due with %v left, RenewBefore %v (TTL %v): renew when at most RenewBefore is left", tt.left, tt.policy.RenewBefore, tt.policy.TTL)
 		})
 	}
 }
@@ -41,35 +55,72 @@ func TestDefaultPolicy(t *testing.T) {
 	assert.NoError(t, p.Validate(), todoValidate+"the default policy is valid")
 }
 
+// TestPolicyValidate changes one valid policy. A refusal is checked by what
+// it must say, not by its wording: every flag with a problem is named (as
+// on the command line, "-ttl"), and a comparison names both its flags.
 func TestPolicyValidate(t *testing.T) {
 	ok := Policy{TTL: 8 * time.Second, RenewBefore: 4 * time.Second, MaxSession: 14 * time.Second}
 	tests := []struct {
-		name    string
-		change  func(p *Policy)
-		wantErr string // a part of the message; "" for a valid policy
+		name      string
+		change    func(p *Policy)
+		wantFlags []string // the flags the error must name; none for a valid policy
 	}{
-		{"valid", func(p *Policy) {}, ""},
-		{"max-session equal to ttl", func(p *Policy) { p.MaxSession = p.TTL }, ""},
-		{"ttl zero", func(p *Policy) { p.TTL = 0 }, "-ttl is 0s: it must be positive"},
-		{"renew-before negative", func(p *Policy) { p.RenewBefore = -time.Second }, "-renew-before is -1s: it must be positive"},
-		{"max-session zero", func(p *Policy) { p.MaxSession = 0 }, "-max-session is 0s: it must be positive"},
-		{"renew-before equal to ttl", func(p *Policy) { p.RenewBefore = p.TTL }, "-renew-before (8s) must be shorter than -ttl (8s)"},
-		{"renew-before over ttl", func(p *Policy) { p.RenewBefore = time.Minute }, "must be shorter than -ttl"},
-		{"max-session under ttl", func(p *Policy) { p.MaxSession = 7 * time.Second }, "-max-session (7s) must be at least -ttl (8s)"},
-		{"fraction of a second", func(p *Policy) { p.TTL = 8500 * time.Millisecond }, "-ttl is 8.5s: it must be whole seconds"},
+		{"valid", func(p *Policy) {}, nil},
+		{"max-session equal to ttl", func(p *Policy) { p.MaxSession = p.TTL }, nil},
+		{"renew-before 1 s", func(p *Policy) { p.RenewBefore = time.Second }, nil},
+		{"ttl zero", func(p *Policy) { p.TTL = 0 }, []string{"-ttl"}},
+		{"ttl negative", func(p *Policy) { p.TTL = -8 * time.Second }, []string{"-ttl"}},
+		{"renew-before zero", func(p *Policy) { p.RenewBefore = 0 }, []string{"-renew-before"}},
+		{"renew-before negative", func(p *Policy) { p.RenewBefore = -time.Second }, []string{"-renew-before"}},
+		{"max-session zero", func(p *Policy) { p.MaxSession = 0 }, []string{"-max-session"}},
+		{"ttl not whole seconds", func(p *Policy) { p.TTL = 8500 * time.Millisecond }, []string{"-ttl"}},
+		{"renew-before not whole seconds", func(p *Policy) { p.RenewBefore = 3500 * time.Millisecond }, []string{"-renew-before"}},
+		{"max-session not whole seconds", func(p *Policy) { p.MaxSession = 14*time.Second + time.Millisecond }, []string{"-max-session"}},
+		{"renew-before equal to ttl (every answer would renew)", func(p *Policy) { p.RenewBefore = p.TTL }, []string{"-renew-before", "-ttl"}},
+		{"renew-before over ttl", func(p *Policy) { p.RenewBefore = time.Minute }, []string{"-renew-before", "-ttl"}},
+		{"max-session under ttl", func(p *Policy) { p.MaxSession = 7 * time.Second }, []string{"-max-session", "-ttl"}},
+		// Two problems: both are reported, so the user fixes them in one go.
+		{"two problems: ttl not whole seconds, max-session zero", func(p *Policy) {
+			p.TTL, p.MaxSession = 8500*time.Millisecond, 0
+		}, []string{"-ttl", "-max-session"}},
+		{"two problems: renew-before equal to ttl, max-session under ttl", func(p *Policy) {
+			p.RenewBefore, p.MaxSession = p.TTL, 7*time.Second
+		}, []string{"-renew-before", "-max-session"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := ok
 			tt.change(&p)
 			err := p.Validate()
-			if tt.wantErr == "" {
-				assert.NoError(t, err, todoValidate+"%+v is a valid policy", p)
+			if tt.wantFlags == nil {
+				assert.NoError(t, err, todoValidate+"Validate(%+v): a valid policy", p)
 				return
 			}
-			if assert.Error(t, err, todoValidate+"refuse %+v", p) {
-				assert.Contains(t, err.Error(), tt.wantErr, todoValidate+"say what is wrong")
+			require.Error(t, err, todoValidate+"Validate(%+v) = nil; want an error naming %s", p, strings.Join(tt.wantFlags, " and "))
+			for _, flag := range tt.wantFlags {
+				assert.True(t, namesFlag(err.Error(), flag),
+					todoValidate+"Validate(%+v) = %q; want every problem reported, naming %s", p, err, strings.Join(tt.wantFlags, " and "))
 			}
 		})
 	}
+}
+
+// namesFlag reports whether msg names flag as a whole word: "-ttl" is not
+// found in "-ttlx".
+func namesFlag(msg, flag string) bool {
+	for i := 0; ; {
+		j := strings.Index(msg[i:], flag)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(flag)
+		if end == len(msg) || !isFlagChar(msg[end]) {
+			return true
+		}
+		i = end
+	}
+}
+
+func isFlagChar(c byte) bool {
+	return c == '-' || c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
