@@ -10,7 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const todoRenew = "TODO 2 (token.go): "
+const (
+	todoRenew  = "TODO 2 (token.go): "
+	todoDueNew = "TODO 1 (policy.go) decides, TODO 2 (token.go) renews: "
+)
 
 const day = 24 * time.Hour
 
@@ -51,18 +54,53 @@ func TestRenewalWindow(t *testing.T) {
 
 			res := get(srv, "/bbb", "Bearer "+token)
 
-			require.Equal(t, http.StatusOK, res.StatusCode)
-			assert.Equal(t, "no-store", res.Header.Get("Cache-Control"), "an authenticated answer is never cached")
+			require.Equal(t, http.StatusOK, res.StatusCode, "step 02 (guard.go): a valid token passes the guard")
+			assert.Equal(t, "no-store", res.Header.Get("Cache-Control"), "step 03 (refresh.go): an authenticated answer is never cached")
 			claims := renewedClaims(t, res, tt.at)
+			left := login.Add(7 * day).Sub(tt.at)
 			if !tt.wantRenew {
-				assert.Nil(t, claims, "TODO 1 (policy.go): no renewal while more than RenewBefore is left")
+				assert.Nil(t, claims, todoDueNew+"renewed with %v left; want no renewal while more than RenewBefore (3.5 days) is left", left)
 				return
 			}
-			if assert.NotNil(t, claims, "TODO 1 (policy.go) decides, "+todoRenew+"renews: a token with at most RenewBefore left is renewed") {
-				assert.Equal(t, tt.at, claims.IssuedAt.UTC(), todoRenew+"iat is now")
-				assert.Equal(t, tt.at.Add(7*day), claims.ExpiresAt.UTC(), todoRenew+"exp is now + TTL while the cap is far")
-				assert.Equal(t, login, claims.AuthTime.UTC(), todoRenew+"auth_time is copied unchanged")
+			require.NotNil(t, claims, todoDueNew+"not renewed with %v left; want a renewal once at most RenewBefore (3.5 days) is left", left)
+			assert.Equal(t, tt.at, claims.IssuedAt.UTC(), todoRenew+"iat of the renewed token; want now")
+			assert.Equal(t, tt.at.Add(7*day), claims.ExpiresAt.UTC(), todoRenew+"exp of the renewed token; want now + TTL while the cap is far")
+			assert.Equal(t, login, claims.AuthTime.UTC(), todoRenew+"auth_time of the renewed token; want the login's, unchanged")
+		})
+	}
+}
+
+// TestRenewalFollowsThePolicy renews with a policy whose window is not
+// half the TTL: the renewal is decided by the policy's RenewBefore, and the
+// new token lives the policy's TTL.
+func TestRenewalFollowsThePolicy(t *testing.T) {
+	policy := Policy{TTL: 10 * time.Minute, RenewBefore: 3 * time.Minute, MaxSession: time.Hour}
+	login := fakeNow
+	token, err := NewTokensWith(testSecret, fixedClock(login), policy).Sign("ada")
+	require.NoError(t, err)
+	tests := []struct {
+		name      string
+		at        time.Time
+		wantRenew bool
+	}{
+		{"half the TTL left (5 min)", login.Add(5 * time.Minute), false},
+		{"4 min left", login.Add(6 * time.Minute), false},
+		{"as the window opens (3 min left)", login.Add(7 * time.Minute), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := get(NewServer(testUsers(t), NewTokensWith(testSecret, fixedClock(tt.at), policy)), "/bbb", "Bearer "+token)
+			require.Equal(t, http.StatusOK, res.StatusCode, "step 02 (guard.go): a valid token passes the guard")
+			claims := renewedClaims(t, res, tt.at)
+			left := login.Add(policy.TTL).Sub(tt.at)
+			if !tt.wantRenew {
+				assert.Nil(t, claims, todoDueNew+"renewed with %v left, RenewBefore %v; want the policy's decision (Policy.due)", left, policy.RenewBefore)
+				return
 			}
+			require.NotNil(t, claims, todoDueNew+"not renewed with %v left, RenewBefore %v; want the policy's decision (Policy.due)", left, policy.RenewBefore)
+			assert.Equal(t, tt.at.Add(policy.TTL), claims.ExpiresAt.UTC(), todoRenew+"exp of the renewed token; want now + the policy's TTL (10 min)")
+			assert.Equal(t, "ada", claims.Username, todoRenew+"username of the renewed token; want the presented token's")
+			assert.Equal(t, login, claims.AuthTime.UTC(), todoRenew+"auth_time of the renewed token; want the login's, unchanged")
 		})
 	}
 }
@@ -73,18 +111,18 @@ func TestRenewalCap(t *testing.T) {
 	login := fakeNow
 	capAt := login.Add(30 * day)
 	// A token renewed on day 21 of a session: it expires on day 28.
-	day21, err := NewTokens(testSecret, fixedClock(login)).sign("guang", login, login.Add(21*day), login.Add(28*day))
+	day21, err := NewTokens(testSecret, fixedClock(login)).sign("ada", login, login.Add(21*day), login.Add(28*day))
 	require.NoError(t, err)
 
 	t.Run("renewal near the cap is capped", func(t *testing.T) {
 		at := login.Add(25 * day) // 3 days left: due; now + 7 days is past the cap
 		res := get(NewServer(testUsers(t), NewTokens(testSecret, fixedClock(at))), "/bbb", "Bearer "+day21)
-		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.Equal(t, http.StatusOK, res.StatusCode, "step 02 (guard.go): a valid token passes the guard")
 		claims := renewedClaims(t, res, at)
-		if assert.NotNil(t, claims, todoRenew+"still renewed: it can live longer, up to the cap") {
-			assert.Equal(t, capAt, claims.ExpiresAt.UTC(), todoRenew+"exp = min(now + TTL, auth_time + MaxSession)")
-			assert.Equal(t, login, claims.AuthTime.UTC(), todoRenew+"auth_time is copied unchanged")
-		}
+		require.NotNil(t, claims, todoDueNew+"not renewed on day 25 (3 days left): it is due, and can still live longer, up to the cap")
+		assert.Equal(t, capAt, claims.ExpiresAt.UTC(), todoRenew+"exp of a renewal on day 25; want the cap, auth_time + MaxSession (day 30), as now + TTL is later")
+		assert.Equal(t, login, claims.AuthTime.UTC(), todoRenew+"auth_time of the renewed token; want the login's, unchanged")
+		assert.Equal(t, "ada", claims.Username, todoRenew+"username of the renewed token; want the presented token's")
 	})
 
 	capped, err := NewTokens(testSecret, fixedClock(login)).sign("guang", login, login.Add(25*day), capAt)
@@ -92,12 +130,12 @@ func TestRenewalCap(t *testing.T) {
 	t.Run("at the cap: no renewal", func(t *testing.T) {
 		at := capAt.Add(-time.Hour) // due, but a new token could not live longer
 		res := get(NewServer(testUsers(t), NewTokens(testSecret, fixedClock(at))), "/bbb", "Bearer "+capped)
-		assert.Equal(t, http.StatusOK, res.StatusCode, "the capped token is still valid")
-		assert.Empty(t, res.Header.Get("token"), todoRenew+"a token that already expires at the cap is not renewed")
+		require.Equal(t, http.StatusOK, res.StatusCode, "step 02 (guard.go): the capped token is still valid")
+		assert.Empty(t, res.Header.Get("token"), todoRenew+"renewed a token that already expires at the cap; want no renewal: a new token would not live longer")
 	})
 	t.Run("after the cap: refused", func(t *testing.T) {
 		res := get(NewServer(testUsers(t), NewTokens(testSecret, fixedClock(capAt))), "/bbb", "Bearer "+capped)
-		assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "at auth_time + MaxSession the session is over: log in again")
+		assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "step 02 (token.go): at auth_time + MaxSession the session is over: log in again")
 		assert.Empty(t, res.Header.Get("token"))
 	})
 }
@@ -114,7 +152,7 @@ func TestAMonthOfActivity(t *testing.T) {
 	var renewals []time.Time
 	for clock.Now().Before(fakeNow.Add(30 * day)) {
 		res := clientGet(t, client, "/bbb")
-		require.Equal(t, http.StatusOK, res.StatusCode, "TODO 1 (policy.go) and "+todoRenew+"%v after login, the user is still in", clock.Now().Sub(fakeNow))
+		require.Equal(t, http.StatusOK, res.StatusCode, todoDueNew+"%v after login, the user is still in", clock.Now().Sub(fakeNow))
 		if claims := renewedClaims(t, res, clock.Now()); claims != nil {
 			renewals = append(renewals, clock.Now())
 			assert.Equal(t, fakeNow, claims.AuthTime.UTC(), todoRenew+"auth_time is unchanged across renewals")
@@ -124,10 +162,10 @@ func TestAMonthOfActivity(t *testing.T) {
 	}
 	// Renewed at 3.5, 7, 10.5, 14, 17.5, 21 and 24.5 days (the last one capped
 	// at day 30); on day 28 a renewal is due but would not live longer.
-	assert.Len(t, renewals, 7, "TODO 1 (policy.go) and "+todoRenew+"one renewal per half-TTL, until the cap: renewed at %v", renewals)
+	assert.Len(t, renewals, 7, todoDueNew+"one renewal per half-TTL, until the cap: renewed at %v", renewals)
 
 	res := clientGet(t, client, "/bbb")
-	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "30 days after login the session is over, however active the user")
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, todoRenew+"30 days after login the session is over, however active the user")
 }
 
 func TestIdleUserLogsInAgain(t *testing.T) {
@@ -137,8 +175,8 @@ func TestIdleUserLogsInAgain(t *testing.T) {
 
 	clock.Advance(8 * day)
 	res := clientGet(t, client, "/bbb")
-	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "idle longer than the TTL: the token expired")
-	assert.Empty(t, res.Header.Get("token"))
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "step 02 (token.go): idle longer than the TTL: the token expired")
+	assert.Empty(t, res.Header.Get("token"), "step 03 (refresh.go): a refused request never gets a token")
 }
 
 func TestNoTokenOnRefusalsOrPublicRoutes(t *testing.T) {
@@ -149,14 +187,14 @@ func TestNoTokenOnRefusalsOrPublicRoutes(t *testing.T) {
 	for _, bad := range badTokens(t) {
 		t.Run(bad.name, func(t *testing.T) {
 			res := get(srv, "/bbb", "Bearer "+bad.token)
-			assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
-			assert.Empty(t, res.Header.Get("token"), "a refused request never gets a token")
+			assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "step 02 (guard.go): refuse a bad token")
+			assert.Empty(t, res.Header.Get("token"), "step 03 (refresh.go): a refused request never gets a token")
 		})
 	}
 	t.Run("public route", func(t *testing.T) {
 		res := get(srv, "/aaa", "Bearer "+due)
-		assert.Equal(t, http.StatusOK, res.StatusCode)
-		assert.Empty(t, res.Header.Get("token"), "only guarded routes renew")
+		assert.Equal(t, http.StatusOK, res.StatusCode, "step 02 (routes.go): /aaa is public")
+		assert.Empty(t, res.Header.Get("token"), "step 03 (routes.go): only guarded routes renew")
 	})
 }
 
@@ -177,5 +215,5 @@ func TestRenewBeforeTheHandlerWrites(t *testing.T) {
 	res := rec.Result()
 
 	assert.Equal(t, http.StatusAccepted, res.StatusCode)
-	assert.NotEmpty(t, res.Header.Get("token"), "TODO 1 (policy.go) and "+todoRenew+"a due token is renewed, and the header set before next writes")
+	assert.NotEmpty(t, res.Header.Get("token"), todoDueNew+"a due token is renewed, and the header set before next writes")
 }

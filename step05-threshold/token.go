@@ -80,11 +80,10 @@ func (t *Tokens) Sign(username string) (string, error) {
 // outlives auth_time + MaxSession: once that cap is reached the token
 // simply expires, and the user logs in again.
 func (t *Tokens) Renew(c *Claims) (token string, renewed bool, err error) {
-	// TODO 2 (token.go): renew a due token, keeping auth_time, never past the cap.
-	//   a. now := t.now().Truncate(time.Second); if !t.policy.due(c.ExpiresAt.Time, now), no renewal.
-	//   b. exp = min(now + TTL, auth_time + MaxSession), auth_time from c.AuthTime.
-	//   c. If exp is not after the current exp, no renewal: the cap is reached.
-	//   d. Else t.sign(c.Username, auth_time unchanged, now, exp).
+	// TODO 2 (token.go): renew a token that the policy says is due: a new
+	// token from now, for the same user and login (auth_time), that never
+	// outlives auth_time + MaxSession, and only if it lives longer than the
+	// token presented.
 	return "", false, nil
 }
 
