@@ -17,8 +17,8 @@ var (
 
 // bearerToken returns the token of the request's one Authorization header.
 func bearerToken(h http.Header) (string, error) {
-	// TODO 1 (bearer.go): take the token from the one Authorization header.
-	//   No header: errNoToken. More than one: errMalformed. One: parseBearer.
+	// TODO 1 (bearer.go): return the token of the one Authorization header.
+	//   No header: errNoToken. More than one: errMalformed. One: what parseBearer says.
 	return "", errors.New("TODO 1 (bearer.go): not written yet")
 }
 
@@ -29,12 +29,9 @@ func bearerToken(h http.Header) (string, error) {
 //
 // The scheme is case-insensitive (RFC 9110 §11.1). It allocates nothing.
 func parseBearer(value string) (string, error) {
-	// TODO 1 (bearer.go): parse "Bearer <b64token>".
-	//   a. Split the scheme from the rest at the first space (strings.Cut).
-	//      A scheme other than Bearer (compare with strings.EqualFold): errNoToken.
-	//   b. "Bearer" with nothing after it: errMalformed.
-	//   c. Skip the spaces (1*SP), then the token must be a b64token of at most
-	//      maxTokenBytes: else errMalformed. Check the characters with a loop,
-	//      not a regexp (this runs on every request).
+	// TODO 1 (bearer.go): return the token of "Bearer <b64token>", allocating nothing.
+	//   Another scheme, or none: errNoToken.
+	//   Bearer without a token, or with anything but one b64token of at most
+	//   maxTokenBytes: errMalformed.
 	return "", errors.New("TODO 1 (bearer.go): not written yet")
 }

@@ -17,11 +17,12 @@ const (
 func guard(tokens *Tokens) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			// TODO 3 (guard.go): let only a request with a valid token through.
-			//   a. bearerToken(r.Header): errNoToken → unauthorized(w, `Bearer`, msgNotLoggedIn).
-			//   b. Any other error, or tokens.Verify failing →
-			//      unauthorized(w, `Bearer error="invalid_token"`, msgInvalidToken).
-			//   c. Else call next with the claims in the request's context (withClaims).
+			// TODO 3 (guard.go): let only a request with a valid bearer token through.
+			//   No token: 401 msgNotLoggedIn, challenge `Bearer`.
+			//   A malformed header, or a token Verify refuses: 401 msgInvalidToken,
+			//   challenge `Bearer error="invalid_token"`.
+			//   A valid token: next, with the token's claims in the request's context.
+			//   Only the Authorization header counts: never the query string or a cookie.
 			writeError(w, http.StatusNotImplemented, "TODO 3 (guard.go): the guard is not written yet")
 		})
 	}
