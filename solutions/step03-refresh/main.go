@@ -14,6 +14,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 func main() {
@@ -50,19 +52,38 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return serve(ctx, ln, handler)
 }
 
-// serve answers requests on ln until ctx is done, then shuts down
-// gracefully: requests in flight get up to five seconds to finish.
-func serve(ctx context.Context, ln net.Listener, handler http.Handler) error {
-	srv := &http.Server{
+// The limits of every server this program runs.
+const (
+	// maxConns caps the open connections of the listener: past it, a new
+	// client waits in the kernel's accept queue until one closes, instead of
+	// the process running out of file descriptors (1024 is a common limit;
+	// 256 leaves room for everything else the process opens).
+	maxConns = 256
+	// idleTimeout closes a keep-alive connection left idle this long, so
+	// that idle clients cannot hold the connections for good.
+	idleTimeout = 20 * time.Second
+)
+
+// newHTTPServer is the server behind every listener: its timeouts bound
+// how long a slow or idle client holds a connection.
+func newHTTPServer(handler http.Handler) *http.Server {
+	return &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second, // a slow client cannot hold a connection open for free
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       60 * time.Second,
+		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    64 << 10,
 	}
+}
+
+// serve answers requests on ln, at most maxConns connections at a time,
+// until ctx is done, then shuts down gracefully: requests in flight get up
+// to five seconds to finish.
+func serve(ctx context.Context, ln net.Listener, handler http.Handler) error {
+	srv := newHTTPServer(handler)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(netutil.LimitListener(ln, maxConns)) }()
 
 	select {
 	case err := <-errc:
