@@ -81,21 +81,22 @@ func badTokens(t *testing.T) []struct{ name, token string } {
 func TestTokensVerify(t *testing.T) {
 	tokens := NewTokens(testSecret, fixedClock(fakeNow))
 
-	t.Run("a good token", func(t *testing.T) {
-		good := forge(t, jwt.SigningMethodHS256, validClaims(), testSecret)
-		claims, err := tokens.Verify(good)
-		require.NoError(t, err, todoVerify+"a good HS256 token must verify")
-		require.NotNil(t, claims, todoVerify+"Verify returns the claims")
-		assert.Equal(t, "guang", claims.Username, todoVerify+"the claims are the token's")
-		assert.Equal(t, "test-jti", claims.ID, todoVerify+"the claims are the token's")
-	})
+	// A Verify that refuses everything refuses every forged token too: the
+	// table below means something only once a good token verifies.
+	good := forge(t, jwt.SigningMethodHS256, validClaims(), testSecret)
+	claims, err := tokens.Verify(good)
+	require.NoError(t, err, todoVerify+"Verify(a good HS256 token) must return its claims; the forged tokens are tried once it does")
+	require.NotNil(t, claims, todoVerify+"Verify(a good HS256 token) returned nil claims and no error")
+	assert.Equal(t, "guang", claims.Username, todoVerify+"the claims are the token's")
+	assert.Equal(t, "test-jti", claims.ID, todoVerify+"the claims are the token's")
+
 	t.Run("a token from Sign", func(t *testing.T) {
 		signed, err := tokens.Sign("ada")
 		require.NoError(t, err)
 		claims, err := tokens.Verify(signed)
 		require.NoError(t, err, todoVerify+"what Sign makes, Verify accepts")
 		require.NotNil(t, claims, todoVerify+"Verify returns the claims")
-		assert.Equal(t, "ada", claims.Username)
+		assert.Equal(t, "ada", claims.Username, todoVerify+"the claims are the token's")
 	})
 	t.Run("a second before exp", func(t *testing.T) {
 		late := NewTokens(testSecret, fixedClock(fakeNow.Add(7*24*time.Hour-time.Second)))
@@ -105,7 +106,7 @@ func TestTokensVerify(t *testing.T) {
 	for _, bad := range badTokens(t) {
 		t.Run(bad.name, func(t *testing.T) {
 			claims, err := tokens.Verify(bad.token)
-			assert.Error(t, err, todoVerify+"Verify must refuse a token: %s", bad.name)
+			require.Error(t, err, todoVerify+"Verify accepted a forged or broken token (%s); want an error", bad.name)
 			assert.Nil(t, claims, todoVerify+"no claims for a refused token")
 		})
 	}
@@ -114,7 +115,7 @@ func TestTokensVerify(t *testing.T) {
 func TestTokensVerifyExpiredIsErrTokenExpired(t *testing.T) {
 	later := NewTokens(testSecret, fixedClock(fakeNow.Add(8*24*time.Hour)))
 	_, err := later.Verify(forge(t, jwt.SigningMethodHS256, validClaims(), testSecret))
-	assert.ErrorIs(t, err, jwt.ErrTokenExpired, todoVerify+"a token 8 days old is expired (pass jwt.WithTimeFunc(now) to the parser)")
+	assert.ErrorIs(t, err, jwt.ErrTokenExpired, todoVerify+"Verify(a token 8 days old) must fail with jwt.ErrTokenExpired: the parser reads the time from the clock NewTokens is given")
 }
 
 func BenchmarkVerify(b *testing.B) {
