@@ -39,9 +39,9 @@ func body(t *testing.T, res *http.Response) string {
 	return string(b)
 }
 
-// whyNotThrough names the TODO at fault when a valid token did not pass
-// the guard: bearerToken (TODO 1) or Verify (TODO 2) if one of them refuses
-// it, else the guard itself; and why.
+// whyNotThrough names the code at fault when a valid token did not pass
+// the guard: bearerToken or Verify if one of them refuses it, else the
+// guard itself; and why.
 func whyNotThrough(tokens *Tokens, authorization string) (label, because string) {
 	raw, err := bearerToken(http.Header{"Authorization": {authorization}})
 	if err != nil {
@@ -109,7 +109,7 @@ type refusal struct {
 	cookie        *http.Cookie
 	wantMessage   string
 	wantChallenge string
-	rule          string // the TODO whose rule refuses it: todoBearer (the header), todoVerify (the token) or todoGuard
+	rule          string // whose rule refuses it: todoBearer (the header), todoVerify (the token) or todoGuard
 }
 
 func (r refusal) request() *http.Request {
@@ -123,7 +123,7 @@ func (r refusal) request() *http.Request {
 	return req
 }
 
-// whyNotRefused names the TODO at fault when the guard did not refuse r as
+// whyNotRefused names the code at fault when the guard did not refuse r as
 // wanted: the one whose rule refuses r if its code let r pass (or read the
 // header the wrong way), else the guard itself; and why.
 func whyNotRefused(tokens *Tokens, r refusal, status int) (label, because string) {
