@@ -31,10 +31,8 @@ func NewTokens(secret []byte, now func() time.Time) *Tokens {
 
 // Sign returns a signed HS256 token for username, valid for t.ttl.
 func (t *Tokens) Sign(username string) (string, error) {
-	// TODO 3 (token.go): sign the token.
-	//   Build Claims: Username, and in RegisteredClaims IssuedAt = now,
-	//   ExpiresAt = now + t.ttl, ID = a random string (crypto/rand.Text).
-	//   Take now from t.now(), truncated to whole seconds.
-	//   Sign with jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(t.secret).
+	// TODO 3 (token.go): sign an HS256 token for username with t.secret.
+	//   Its claims: username; iat, the clock's now (t.now) in whole seconds;
+	//   exp, t.ttl after iat; jti, a random id unique to this token.
 	return "", nil
 }
