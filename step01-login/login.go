@@ -51,12 +51,13 @@ func handleLogin(users *Users, tokens *Tokens) http.Handler {
 // decodeCredentials reads and validates the login body. Its errors are
 // *requestError values that say what the client must change.
 func decodeCredentials(w http.ResponseWriter, r *http.Request) (credentials, error) {
-	// TODO 1 (login.go): decode and validate the login body.
-	//   a. Refuse a Content-Type other than application/json (mime.ParseMediaType) with 415.
-	//   b. Bound the body: r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes).
-	//   c. Decode with json.NewDecoder, DisallowUnknownFields; exactly one object.
-	//   d. Turn each decoding error into a *requestError: 413 for *http.MaxBytesError,
-	//      400 with a message that says what is wrong for everything else.
-	//   e. Require username and password; bound them (maxUsernameBytes, maxPasswordBytes).
+	// TODO 1 (login.go): decode and validate the login body, as the README's
+	//   error table says.
+	//   a. Only a JSON Content-Type (415 otherwise).
+	//   b. Never read more than maxBodyBytes, whatever the request claims (413).
+	//   c. Exactly one JSON object, of known fields only, and nothing after it (400).
+	//   d. Each failure is a *requestError whose message says what is wrong.
+	//   e. username and password are required, and at most maxUsernameBytes and
+	//      maxPasswordBytes long.
 	return credentials{}, &requestError{http.StatusNotImplemented, "TODO 1 (login.go): decode and validate the login body"}
 }
