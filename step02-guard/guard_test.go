@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -123,6 +124,20 @@ func (r refusal) request() *http.Request {
 	return req
 }
 
+// String describes the request, inputs capped.
+func (r refusal) String() string {
+	s := fmt.Sprintf("GET %.40s", r.path)
+	if len(r.authorization) == 0 {
+		s += " without an Authorization header"
+	} else {
+		s += fmt.Sprintf(" with the Authorization headers %.40q", r.authorization)
+	}
+	if r.cookie != nil {
+		s += fmt.Sprintf(" and the cookie %s=%.20s…", r.cookie.Name, r.cookie.Value)
+	}
+	return s
+}
+
 // whyNotRefused names the code at fault when the guard did not refuse r as
 // wanted: the one whose rule refuses r if its code let r pass (or read the
 // header the wrong way), else the guard itself; and why.
@@ -194,22 +209,20 @@ func TestGuardRefuses(t *testing.T) {
 	// everything would pass the whole table).
 	res := send(srv, tests[0].request())
 	label, because := whyNotRefused(tokens, tests[0], res.StatusCode)
-	require.Equalf(t, http.StatusUnauthorized, res.StatusCode, "%sGET /bbb without an Authorization header: status %d, want 401%s",
-		label, res.StatusCode, because)
+	require.Equalf(t, http.StatusUnauthorized, res.StatusCode, "%s%s: status %d, want 401%s", label, tests[0], res.StatusCode, because)
 	requirePasses(t, srv, tokens, "Bearer "+good, "; the refusals are tried once it passes")
 
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := send(srv, tt.request())
 			label, because := whyNotRefused(tokens, tt, res.StatusCode)
-			require.Equalf(t, http.StatusUnauthorized, res.StatusCode, "%sGET %.40s with the Authorization headers %.40q: status %d, want 401%s",
-				label, tt.path, tt.authorization, res.StatusCode, because)
-			assert.Equalf(t, tt.wantChallenge, res.Header.Get("WWW-Authenticate"), "%sthe WWW-Authenticate challenge (RFC 6750 §3)%s", label, because)
+			require.Equalf(t, http.StatusUnauthorized, res.StatusCode, "%s%s: status %d, want 401%s", label, tt, res.StatusCode, because)
+			assert.Equalf(t, tt.wantChallenge, res.Header.Get("WWW-Authenticate"), "%s%s: the WWW-Authenticate challenge (RFC 6750 §3)%s", label, tt, because)
 			raw := body(t, res)
 			var got errorBody
-			require.NoError(t, json.Unmarshal([]byte(raw), &got), todoGuard+"a JSON error body (writeError), got %q", raw)
-			assert.Equalf(t, errorBody{Message: tt.wantMessage, Error: "Unauthorized", StatusCode: 401}, got, "%sthe JSON error body%s", label, because)
-			assert.NotContains(t, raw, "bbb", todoGuard+"never call next on a refusal")
+			require.NoError(t, json.Unmarshal([]byte(raw), &got), todoGuard+"%s: want one JSON error body (writeError), got %q", tt, raw)
+			assert.Equalf(t, errorBody{Message: tt.wantMessage, Error: "Unauthorized", StatusCode: 401}, got, "%s%s: the JSON error body%s", label, tt, because)
+			assert.NotContains(t, raw, "bbb", todoGuard+"%s: a refusal never calls the next handler", tt)
 		})
 	}
 }
