@@ -1,63 +1,122 @@
 package coursecheck
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// todoID matches a numbered TODO, "TODO 2", in source and in test output.
-var todoID = regexp.MustCompile(`\bTODO (\d+)\b`)
-
 // stepDir matches the folder of a step module: step01-login, step02-guard, …
 var stepDir = regexp.MustCompile(`^step\d\d-[a-z0-9-]+$`)
 
+// maxFirstRunLines is what a starter's first go test ./... may print: about
+// a screen, so that the first failure is in view.
+const maxFirstRunLines = 300
+
 // TestCourse checks, for every step listed in go.work, that
-//   - its test files are byte-identical to those of its solved copy;
-//   - its starter has the same Go files as the solved copy, and numbered TODOs;
-//   - the solved copy has no numbered TODO left;
+//   - its test files are byte-identical to those of its solved copy, and
+//     both have the same Go files;
+//   - its starter has numbered TODOs and the solved copy none;
+//   - every label "TODO n (file)" in its tests points at TODO n in that file;
+//   - its README has a hint ladder of at least three rungs for every TODO;
 //   - its tests build, at least one fails, nothing panics, every failing
-//     test names a TODO of the starter, and every TODO is named by a
-//     failing test.
+//     test names a TODO of the starter, every TODO is named by a failing
+//     test, the first run prints at most 300 lines and its first failure
+//     names the lowest TODO;
+//   - work order: with the TODOs below k solved, something fails and every
+//     failing test names a TODO k or later.
 //
-// The solved copies' own tests are ordinary packages of this module, so
-// go test ./solutions/... checks that they pass.
+// A step that a learner has worked on in place is checked as committed
+// (see loadStep). The solved copies' own tests are ordinary packages of
+// this module, so go test ./solutions/... checks that they pass.
 func TestCourse(t *testing.T) {
+	neverCache(t)
 	root := repoRoot(t)
 	steps := workspaceSteps(t, root)
 	require.NotEmpty(t, steps, "go.work lists no step module (./stepNN-name)")
 
-	for _, step := range steps {
-		t.Run(step, func(t *testing.T) {
+	for _, name := range steps {
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			starter := filepath.Join(root, step)
-			solved := filepath.Join(root, "solutions", step)
-			require.DirExists(t, solved, "%s has no solved copy: add solutions/%s (a package of the solutions module)", step, step)
+			s := loadStep(t, root, name)
+			require.DirExists(t, s.solved, "%s has no solved copy: add solutions/%s (a package of the solutions module)", name, name)
 
-			checkSameFiles(t, step, starter, solved)
-			todos := todoFiles(t, starter)
-			require.NotEmpty(t, todos, "%s: the starter has no numbered TODO (// TODO 1 (file.go): …)", step)
-			left := todoFiles(t, solved)
-			assert.Empty(t, left, "solutions/%s still has numbered TODOs: the solved copy must be complete", step)
+			checkSameFiles(t, s)
+			require.NotEmpty(t, s.todos, "%s: the starter has no numbered TODO (// TODO 1 (file.go): …)", name)
+			left, err := ScanTODOs(os.DirFS(s.solved))
+			assert.NoError(t, err, "solutions/%s", name)
+			assert.Empty(t, left, "solutions/%s still has numbered TODOs: the solved copy must be complete", name)
 
-			checkTODOLabels(t, step, starter)
-			checkStarterFails(t, step, starter, todos)
+			checkTODOLabels(t, s)
+			checkHints(t, s)
+			checkStarterFails(t, s)
+			checkWorkOrder(t, s)
 		})
 	}
+}
+
+// step is one step of the course, as the checker sees it.
+type step struct {
+	name    string            // step01-login
+	dir     string            // the starter's folder
+	solved  string            // solutions/<name>
+	files   fs.FS             // the starter's files: the working copy, or as committed
+	overlay map[string]string // what makes the go command see files (nil: the working copy)
+	todos   TODOs
+}
+
+// loadStep reads a step's starter. A learner who works in place edits the
+// starter: where git says the step's working copy differs from HEAD, the
+// checker checks the starter as committed (an overlay gives the go command
+// that view) and says so, once per step. It checks the working copy
+// without git, outside a checkout, and for an instructor's edit: when
+// solutions/<step> differs from HEAD too (a learner does not edit the
+// solved copy), or with COURSECHECK_WORKTREE=1.
+func loadStep(t *testing.T, root, name string) *step {
+	t.Helper()
+	s := &step{name: name, dir: filepath.Join(root, name), solved: filepath.Join(root, "solutions", name)}
+	s.files = os.DirFS(s.dir)
+	if os.Getenv("COURSECHECK_WORKTREE") == "" {
+		committed, changes, err := GitHead(s.dir)
+		var solvedChanges []Change
+		if err == nil && len(changes) > 0 {
+			_, solvedChanges, _ = GitHead(s.solved)
+		}
+		switch {
+		case err != nil:
+			t.Logf("%s: checking the working copy (no git history to compare with: %v)", name, err)
+		case len(solvedChanges) > 0:
+			t.Logf("%s: the starter and solutions/%s both differ from git's HEAD (an instructor's edit): checking the working copy", name, name)
+		case len(changes) > 0:
+			t.Logf("%s: you have worked on it in place (%s changed); checking the starter as committed (COURSECHECK_WORKTREE=1 checks the working copy)",
+				name, plural(len(changes), "file"))
+			s.files = committed
+			s.overlay, err = CommittedOverlay(changes, t.TempDir())
+			require.NoError(t, err)
+		}
+	}
+	var err error
+	s.todos, err = ScanTODOs(s.files)
+	assert.NoError(t, err, "%s: the starter's TODOs", name)
+	return s
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // repoRoot is the folder that holds go.work, above this package's folder.
@@ -78,262 +137,317 @@ func repoRoot(t *testing.T) string {
 // workspaceSteps lists the step modules that go.work uses, in order.
 func workspaceSteps(t *testing.T, root string) []string {
 	t.Helper()
-	out := goCmd(t, root, 30*time.Second, "work", "edit", "-json")
+	cmd := exec.CommandContext(t.Context(), "go", "work", "edit", "-json")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	require.NoError(t, err, "go work edit -json")
 	var work struct{ Use []struct{ DiskPath string } }
 	require.NoError(t, json.Unmarshal(out, &work), "go work edit -json: %s", out)
 	var steps []string
 	for _, u := range work.Use {
-		name := filepath.Clean(u.DiskPath)
-		if stepDir.MatchString(name) {
+		if name := filepath.Clean(u.DiskPath); stepDir.MatchString(name) {
 			steps = append(steps, name)
 		}
 	}
-	sort.Strings(steps)
+	slices.Sort(steps)
 	return steps
 }
 
-// goCmd runs the go command in dir and returns its standard output.
-func goCmd(t *testing.T, dir string, timeout time.Duration, args ...string) []byte {
+// goTest runs go test -json -count=1 in dir, with overlay when it is not
+// empty, and fails the test when the go command cannot run.
+func goTest(t *testing.T, dir string, overlay map[string]string, args ...string) *Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
-		require.NoError(t, err, "go %s: %s", strings.Join(args, " "), stderr.String())
+	args = append([]string{"-count=1", "-timeout=3m"}, args...)
+	if len(overlay) > 0 {
+		file := filepath.Join(t.TempDir(), "overlay.json")
+		require.NoError(t, WriteOverlay(file, overlay))
+		args = append([]string{"-overlay", file}, args...)
 	}
-	require.NoError(t, ctx.Err(), "go %s in %s took longer than %v", strings.Join(args, " "), dir, timeout)
-	return out
+	r, err := RunTests(t.Context(), dir, args...)
+	require.NoError(t, err, "go test %s in %s", strings.Join(args, " "), dir)
+	return r
 }
 
 // checkSameFiles asserts that starter and solved copy have the same Go
 // files, and byte-identical tests.
-func checkSameFiles(t *testing.T, step, starter, solved string) {
+func checkSameFiles(t *testing.T, s *step) {
 	t.Helper()
-	starterFiles, solvedFiles := goFiles(t, starter), goFiles(t, solved)
+	starterFiles, err := fs.Glob(s.files, "*.go")
+	require.NoError(t, err)
+	solvedFiles, err := fs.Glob(os.DirFS(s.solved), "*.go")
+	require.NoError(t, err)
 	for _, name := range solvedFiles {
 		if !slices.Contains(starterFiles, name) {
-			t.Errorf("%s/%s is missing: the starter must have every file of solutions/%s/%s (with TODOs where the lesson is)", step, name, step, name)
+			t.Errorf("%s/%s is missing: the starter must have every file of solutions/%s/%s (with TODOs where the lesson is)", s.name, name, s.name, name)
 		}
 	}
 	for _, name := range starterFiles {
 		if !slices.Contains(solvedFiles, name) {
-			t.Errorf("solutions/%s/%s is missing: the solved copy must have every file of the starter", step, name)
+			t.Errorf("solutions/%s/%s is missing: the solved copy must have every file of the starter", s.name, name)
 			continue
 		}
 		if !strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		a, err := os.ReadFile(filepath.Join(starter, name))
+		a, err := fs.ReadFile(s.files, name)
 		require.NoError(t, err)
-		b, err := os.ReadFile(filepath.Join(solved, name))
+		b, err := os.ReadFile(filepath.Join(s.solved, name))
 		require.NoError(t, err)
-		assert.True(t, bytes.Equal(a, b),
+		assert.True(t, string(a) == string(b),
 			"%s/%s differs from solutions/%s/%s: test files must be byte-identical; copy the right one over the other (cp solutions/%s/%s %s/)",
-			step, name, step, name, step, name, step)
+			s.name, name, s.name, name, s.name, name, s.name)
 	}
 }
-
-// goFiles lists the .go files in dir, not its subfolders.
-func goFiles(t *testing.T, dir string) []string {
-	t.Helper()
-	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	require.NoError(t, err)
-	for i, name := range names {
-		names[i] = filepath.Base(name)
-	}
-	return names
-}
-
-// todoFiles maps each numbered TODO in the non-test files below dir to
-// the file that holds it. Every file is read, so that go test's cache
-// notices any change in the step.
-func todoFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	todos := map[string]string{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		content, err := os.ReadFile(path)
-		if err != nil || strings.HasSuffix(path, "_test.go") || bytes.IndexByte(content, 0) >= 0 {
-			return err // test files name TODOs in their messages; binaries are build output
-		}
-		rel, _ := filepath.Rel(dir, path)
-		for _, m := range todoID.FindAllStringSubmatch(string(content), -1) {
-			if _, seen := todos[m[1]]; !seen {
-				todos[m[1]] = rel
-			}
-		}
-		return nil
-	})
-	require.NoError(t, err)
-	return todos
-}
-
-// todoLabel matches a label in a test message: "TODO 2 (users.go)".
-var todoLabel = regexp.MustCompile(`\bTODO (\d+) \(([\w./-]+)\)`)
 
 // checkTODOLabels asserts that every "TODO n (file)" label in the step's
-// tests points at a "TODO n" in that file of the starter: a test of an
-// earlier step's lesson names that step ("step 02 (guard.go)"), not a
-// TODO the learner cannot find.
-func checkTODOLabels(t *testing.T, step, starter string) {
+// tests points at TODO n in that file of the starter.
+func checkTODOLabels(t *testing.T, s *step) {
 	t.Helper()
-	tests, err := filepath.Glob(filepath.Join(starter, "*_test.go"))
+	tests, err := fs.Glob(s.files, "*_test.go")
 	require.NoError(t, err)
 	for _, test := range tests {
-		content, err := os.ReadFile(test)
+		content, err := fs.ReadFile(s.files, test)
 		require.NoError(t, err)
-		for _, m := range todoLabel.FindAllStringSubmatch(string(content), -1) {
-			source, err := os.ReadFile(filepath.Join(starter, m[2]))
-			if err != nil || !regexp.MustCompile(`\bTODO `+m[1]+`\b`).Match(source) {
-				t.Errorf("%s/%s names %q, but %s/%s has no TODO %s: label an earlier step's test \"step NN (file)\"",
-					step, filepath.Base(test), m[0], step, m[2], m[1])
+		for _, l := range ParseLabels(string(content)) {
+			if !s.todos.Holds(l) {
+				t.Errorf("%s/%s names %s, but %s/%s has no TODO %d: %s", s.name, test, l, s.name, l.File, l.N, danglingCauses(l))
 			}
 		}
 	}
 }
 
-// testEvent is one line of go test -json.
-type testEvent struct {
-	Action      string
-	Package     string
-	Test        string
-	Output      string
-	FailedBuild string
+// danglingCauses says why a label may point nowhere.
+func danglingCauses(l Label) string {
+	return fmt.Sprintf("either the test is inherited from an earlier step (label it \"step NN (%s)\"), or TODO %d was removed from the code (remove the label, or put the TODO back)", l.File, l.N)
 }
 
-// checkStarterFails runs the starter's tests and checks how they fail.
-func checkStarterFails(t *testing.T, step, starter string, todos map[string]string) {
+// minRungs is the shortest hint ladder: where to look, the approach, the
+// key API.
+const minRungs = 3
+
+// checkHints asserts that the step's README has a hint ladder for every
+// TODO of the starter, each of at least three rungs, none empty, and code
+// only on the last rung.
+func checkHints(t *testing.T, s *step) {
 	t.Helper()
-	out := goCmd(t, starter, 5*time.Minute, "test", "-json", "-count=1", "-timeout=2m", "./...")
-
-	outputs := map[string]*strings.Builder{} // test name → its output
-	results := map[string]string{}           // test name → pass, fail or skip
-	var buildErrors strings.Builder
-	scanner := bufio.NewScanner(bytes.NewReader(out))
-	scanner.Buffer(make([]byte, 1<<20), 16<<20)
-	for scanner.Scan() {
-		var ev testEvent
-		if json.Unmarshal(scanner.Bytes(), &ev) != nil {
-			buildErrors.WriteString(scanner.Text() + "\n") // not an event: the go command's own output
+	readme, err := fs.ReadFile(s.files, "README.md")
+	require.NoError(t, err, "%s has no README.md", s.name)
+	ladders, err := ParseHints(string(readme))
+	require.NoError(t, err, "%s/README.md: the hints", s.name)
+	for _, n := range s.todos.Numbers() {
+		l := Label{n, s.todos[n]}
+		i := slices.IndexFunc(ladders, func(ladder Ladder) bool { return ladder.Label == l })
+		if i < 0 {
+			t.Errorf("%s/README.md has no hint ladder for %s: add a heading \"### %s\" under \"## Hints\", then at least %d folded rungs (<details><summary>…</summary> … </details>)",
+				s.name, l, l, minRungs)
 			continue
 		}
+		rungs := ladders[i].Rungs
+		if len(rungs) < minRungs {
+			t.Errorf("%s/README.md: the hint ladder of %s has %d rungs; it needs at least %d (where to look, the approach, the key API)", s.name, l, len(rungs), minRungs)
+		}
+		for j, rung := range rungs {
+			switch {
+			case rung.Body == "":
+				t.Errorf("%s/README.md: rung %d of %s (%q) is empty", s.name, j+1, l, rung.Title)
+			case j < len(rungs)-1 && strings.Contains(rung.Body, "```"):
+				t.Errorf("%s/README.md: rung %d of %s (%q) shows code: only the last rung may", s.name, j+1, l, rung.Title)
+			}
+		}
+	}
+	for _, ladder := range ladders {
+		if !s.todos.Holds(ladder.Label) {
+			t.Errorf("%s/README.md has a hint ladder for %s, which the starter does not have (it has %s)", s.name, ladder.Label, s.todoList())
+		}
+	}
+}
+
+func (s *step) todoList() string {
+	var labels []string
+	for _, n := range s.todos.Numbers() {
+		labels = append(labels, Label{n, s.todos[n]}.String())
+	}
+	return strings.Join(labels, ", ")
+}
+
+// checkStarterFails runs the starter's tests as a learner's first
+// go test ./... and checks how they fail.
+func checkStarterFails(t *testing.T, s *step) {
+	t.Helper()
+	r := goTest(t, s.dir, s.overlay, "./...")
+	require.Empty(t, r.BuildErrors, "%s: the starter's tests must build (a build error hides every test from the learner)", s.name)
+	checkNoPanic(t, r, s.name+": the starter")
+
+	named := map[int]bool{}
+	for _, name := range r.Failures {
+		ids := checkNamesTODO(t, s, r, name, "the starter")
+		for _, n := range ids {
+			named[n] = true
+		}
+	}
+	require.NotEmpty(t, r.Failures, "%s: no test fails on the starter: it would already be solved", s.name)
+
+	for _, n := range s.todos.Numbers() {
+		l := Label{n, s.todos[n]}
 		switch {
-		case ev.Action == "build-output":
-			buildErrors.WriteString(ev.Output)
-		case ev.FailedBuild != "":
-			buildErrors.WriteString("build failed: " + ev.FailedBuild + "\n")
-		case ev.Action == "output":
-			if outputs[ev.Test] == nil {
-				outputs[ev.Test] = &strings.Builder{}
-			}
-			outputs[ev.Test].WriteString(ev.Output)
-		case ev.Test != "" && (ev.Action == "pass" || ev.Action == "fail" || ev.Action == "skip"):
-			results[ev.Test] = ev.Action
-		}
-	}
-	require.NoError(t, scanner.Err())
-	require.Empty(t, buildErrors.String(), "%s: the starter's tests must build (a build error hides every test from the learner)", step)
-	for name, o := range outputs {
-		if strings.Contains(o.String(), "panic: ") {
-			t.Errorf("%s: %s panics on the starter: a stub must return zero values or 501, never panic (a panic stops every later test). Output:\n%s",
-				step, testName(name), excerpt(o))
+		case named[n]:
+		case skippedNaming(r, s.todos, n) != "":
+			t.Logf("%s: %s is only named by %s, which skipped here (no browser?): CI runs it", s.name, l, skippedNaming(r, s.todos, n))
+		default:
+			t.Errorf("%s: %s is not named by any failing test: add a test whose message names it, or remove the TODO", s.name, l)
 		}
 	}
 
-	named := map[string]bool{}
-	failures := 0
-	for name, result := range results {
-		if result == "fail" && !hasFailingChild(results, name) {
-			failures++
-			ids := namedTODOs(outputs[name])
-			if len(ids) == 0 {
-				t.Errorf("%s: %s fails on the starter without naming a TODO; its messages must say \"TODO n (file): …\". Output:\n%s",
-					step, name, excerpt(outputs[name]))
-			}
-			for _, id := range ids {
-				if _, ok := todos[id]; !ok {
-					t.Errorf("%s: %s names TODO %s, which the starter does not have (it has %v)", step, name, id, sortedKeys(todos))
-				}
-				named[id] = true
-			}
-		}
-	}
-	require.Positive(t, failures, "%s: no test fails on the starter: it would already be solved", step)
+	lines := strings.Count(r.Plain, "\n")
+	assert.LessOrEqual(t, lines, maxFirstRunLines,
+		"%s: the starter's first go test ./... prints %d lines, more than %d: let each failing case stop at its first wrong thing (require on the status, assert after it)",
+		s.name, lines, maxFirstRunLines)
 
-	for id, file := range todos {
-		if named[id] {
-			continue
-		}
-		if skippedNaming(results, outputs, id) {
-			t.Logf("%s: TODO %s (%s) is only named by a skipped test here (no browser?): CI runs it for real", step, id, file)
-			continue
-		}
-		t.Errorf("%s: TODO %s in %s is not named by any failing test: add a test whose message names it, or remove the TODO", step, id, file)
+	first, lowest := r.Failures[0], s.todos.Numbers()[0]
+	if ids, _ := s.todos.Named(r.Output[first]); !slices.Contains(ids, lowest) {
+		t.Errorf("%s: the first failure a learner sees, %s, names %s, not the first TODO, %s: move a test of TODO %d first (Go runs test files in name order, tests in source order)",
+			s.name, first, labelsOf(s.todos, ids), Label{lowest, s.todos[lowest]}, lowest)
 	}
 }
 
-func testName(name string) string {
-	if name == "" {
-		return "the package"
+// checkNamesTODO asserts that a failing test names a TODO of the step, and
+// only existing ones, and returns the TODOs it names.
+func checkNamesTODO(t *testing.T, s *step, r *Result, test, state string) []int {
+	t.Helper()
+	ids, dangling := s.todos.Named(r.Output[test])
+	for _, l := range dangling {
+		t.Errorf("%s: %s fails on %s naming %s, which the starter does not have: %s", s.name, test, state, l, danglingCauses(l))
 	}
-	return name
-}
-
-func hasFailingChild(results map[string]string, name string) bool {
-	for other, result := range results {
-		if result == "fail" && strings.HasPrefix(other, name+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-func namedTODOs(output *strings.Builder) []string {
-	if output == nil {
-		return nil
-	}
-	var ids []string
-	for _, m := range todoID.FindAllStringSubmatch(output.String(), -1) {
-		if !slices.Contains(ids, m[1]) {
-			ids = append(ids, m[1])
-		}
+	if len(ids) == 0 && len(dangling) == 0 {
+		t.Errorf("%s: %s fails on %s without naming a TODO; its messages must start \"TODO n (file): …\". Output:\n%s",
+			s.name, test, state, excerpt(r.Output[test]))
 	}
 	return ids
 }
 
-// skippedNaming reports whether a skipped test names TODO id: a browser
-// test skips where no browser is installed.
-func skippedNaming(results map[string]string, outputs map[string]*strings.Builder, id string) bool {
-	for name, result := range results {
-		if result == "skip" && slices.Contains(namedTODOs(outputs[name]), id) {
-			return true
-		}
+// checkNoPanic asserts that no test panicked: a panic stops every later test.
+func checkNoPanic(t *testing.T, r *Result, what string) {
+	t.Helper()
+	for _, name := range r.Panicked() {
+		t.Errorf("%s: %s panics: a stub must return zero values or 501, never panic (a panic stops every later test). Output:\n%s",
+			what, or(name, "the package"), excerpt(r.Output[name]))
 	}
-	return false
 }
 
-func excerpt(output *strings.Builder) string {
-	if output == nil {
+// checkWorkOrder proves that failures arrive in work order: for every TODO
+// k after the first, with the TODOs below k solved (their solved files
+// overlaid on the starter), some test fails and every failing test names a
+// TODO k or later. A file that also holds a TODO k or later cannot be taken
+// from the solved copy: testdata/order/<step>/<k>/<file> is that file as a
+// learner has it then.
+func checkWorkOrder(t *testing.T, s *step) {
+	t.Helper()
+	numbers := s.todos.Numbers()
+	for _, k := range numbers[1:] {
+		t.Run(fmt.Sprintf("TODOs before %d solved", k), func(t *testing.T) {
+			t.Parallel()
+			overlay := workOrderOverlay(t, s, k)
+			if t.Failed() {
+				return
+			}
+			state := fmt.Sprintf("the starter with TODOs before %d solved", k)
+			r := goTest(t, s.dir, overlay, "./...")
+			require.Empty(t, r.BuildErrors, "%s: %s does not build", s.name, state)
+			checkNoPanic(t, r, s.name+": "+state)
+			for _, name := range r.Failures {
+				ids := checkNamesTODO(t, s, r, name, state)
+				if len(ids) > 0 && ids[len(ids)-1] < k {
+					t.Errorf("%s: with the TODOs before %d solved, %s still fails, naming only %s: a learner working in order cannot fix it yet. Output:\n%s",
+						s.name, k, name, labelsOf(s.todos, ids), excerpt(r.Output[name]))
+				}
+			}
+			if len(r.Failures) == 0 {
+				if skipped := skippedNaming(r, s.todos, k); skipped != "" {
+					t.Skipf("%s: nothing fails with the TODOs before %d solved, and %s, which names TODO %d, skipped here (no browser?): CI runs it", s.name, k, skipped, k)
+				}
+				t.Errorf("%s: with the TODOs before %d solved, every test passes: %s is not tested on its own (or an earlier TODO's solution solves it)", s.name, k, Label{k, s.todos[k]})
+			}
+		})
+	}
+}
+
+// workOrderOverlay maps each file that holds a TODO below k to its solved
+// version: the solved copy's file when all of its TODOs are below k, else
+// testdata/order/<step>/<k>/<file>.
+func workOrderOverlay(t *testing.T, s *step, k int) map[string]string {
+	t.Helper()
+	overlay := map[string]string{}
+	for path, replacement := range s.overlay {
+		overlay[path] = replacement
+	}
+	byFile := map[string][]int{}
+	for _, n := range s.todos.Numbers() {
+		byFile[s.todos[n]] = append(byFile[s.todos[n]], n)
+	}
+	for file, ids := range byFile {
+		target := filepath.Join(s.dir, filepath.FromSlash(file))
+		switch {
+		case ids[0] >= k: // nothing solved in this file yet
+		case ids[len(ids)-1] < k:
+			overlay[target] = filepath.Join(s.solved, filepath.FromSlash(file))
+		default:
+			order := filepath.Join("testdata", "order", s.name, strconv.Itoa(k), filepath.FromSlash(file))
+			content, err := os.ReadFile(order)
+			if err != nil {
+				t.Errorf("%s: %s holds TODOs %v: to check the work order at TODO %d, add %s, the file with the TODOs before %d solved and the others still stubbed (%v)",
+					s.name, file, ids, k, filepath.Join("solutions", "coursecheck", order), k, err)
+				continue
+			}
+			var holds []int
+			for _, l := range ParseLabels(string(content)) {
+				if l.File == file {
+					holds = append(holds, l.N)
+				}
+			}
+			for _, n := range ids {
+				if n < k && slices.Contains(holds, n) {
+					t.Errorf("%s still has TODO %d: there it must be solved (it is before %d)", order, n, k)
+				}
+				if n >= k && !slices.Contains(holds, n) {
+					t.Errorf("%s has no TODO %d: there it must still be a stub with its label %s", order, n, Label{n, file})
+				}
+			}
+			abs, err := filepath.Abs(order)
+			require.NoError(t, err)
+			overlay[target] = abs
+		}
+	}
+	return overlay
+}
+
+// skippedNaming returns a skipped test that names TODO n (a browser test
+// skips where no browser is installed), or "".
+func skippedNaming(r *Result, todos TODOs, n int) string {
+	for _, name := range r.Skipped() {
+		if ids, _ := todos.Named(r.Output[name]); slices.Contains(ids, n) {
+			return name
+		}
+	}
+	return ""
+}
+
+func labelsOf(todos TODOs, ids []int) string {
+	if len(ids) == 0 {
+		return "no TODO"
+	}
+	var labels []string
+	for _, n := range ids {
+		labels = append(labels, Label{n, todos[n]}.String())
+	}
+	return strings.Join(labels, ", ")
+}
+
+func excerpt(s string) string {
+	if s == "" {
 		return "(no output)"
 	}
-	s := output.String()
 	if len(s) > 2000 {
 		s = s[:2000] + "…"
 	}
 	return s
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

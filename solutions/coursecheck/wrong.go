@@ -1,0 +1,112 @@
+package coursecheck
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// A WrongAnswer is one entry of a known-wrong-answer file
+// (testdata/wrong/<step>.txt): an edit that turns the solved copy into a
+// wrong answer a learner may write, which the step's tests must refuse
+// with a failure that names the TODO.
+type WrongAnswer struct {
+	Line   int    // the line of the header
+	Header string // the header without "=== "
+	Label         // the TODO; N is 0 for an entry without one (solutions/compare)
+	What   string // what is wrong, in one line
+	Race   bool   // the header ends with "(needs -race)": run the tests with -race
+	Old    string // text of the solved file, to occur exactly once
+	New    string // what replaces it
+}
+
+var wrongHeaderRE = regexp.MustCompile(`^=== (?:TODO (\d+) )?\(([\w./-]+)\): (.+)$`)
+
+// ParseWrongAnswers reads a known-wrong-answer file:
+//
+//	# comments, only before the first entry
+//	=== TODO 1 (login.go): one line saying what is wrong
+//	--- old
+//	text of the solved file
+//	--- new
+//	the text that replaces it
+//	=== TODO 2 (users.go): …
+//
+// The header of a file without TODOs is "=== (file): …". A block ends at
+// the next "---" or "===" line, or at the end of the file; its trailing
+// newlines are not significant.
+func ParseWrongAnswers(text string) ([]WrongAnswer, error) {
+	var answers []WrongAnswer
+	var block *string // the block being read, in the last entry
+	var expect string // the marker line the entry needs next
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	for i, line := range lines {
+		fail := func(format string, args ...any) ([]WrongAnswer, error) {
+			return nil, fmt.Errorf("line %d: %s", i+1, fmt.Sprintf(format, args...))
+		}
+		switch {
+		case strings.HasPrefix(line, "==="):
+			if expect != "" {
+				return fail("the entry above has no %q line", expect)
+			}
+			m := wrongHeaderRE.FindStringSubmatch(strings.TrimRight(line, " \t"))
+			if m == nil {
+				return fail("%q: a header is \"=== TODO n (file): what is wrong\" (or \"=== (file): …\")", line)
+			}
+			a := WrongAnswer{Line: i + 1, Header: strings.TrimPrefix(m[0], "=== "), Label: Label{File: m[2]}, What: m[3]}
+			if m[1] != "" {
+				n, err := strconv.Atoi(m[1])
+				if err != nil || n == 0 {
+					return fail("%q: no TODO number", line)
+				}
+				a.N = n
+			}
+			a.What, a.Race = strings.CutSuffix(a.What, " (needs -race)")
+			answers = append(answers, a)
+			block, expect = nil, "--- old"
+		case strings.HasPrefix(line, "---"):
+			if len(answers) == 0 || strings.TrimRight(line, " \t") != expect {
+				return fail("%q where %q was expected", line, or(expect, "a header === …"))
+			}
+			a := &answers[len(answers)-1]
+			if expect == "--- old" {
+				block, expect = &a.Old, "--- new"
+			} else {
+				block, expect = &a.New, ""
+			}
+		case block != nil:
+			*block += line + "\n"
+		case strings.TrimSpace(line) == "" || len(answers) == 0 && strings.HasPrefix(line, "#"):
+		default:
+			return fail("%q outside a block: text goes under --- old or --- new", line)
+		}
+	}
+	if expect != "" && len(answers) > 0 {
+		return nil, fmt.Errorf("line %d: the entry %q has no %q line", answers[len(answers)-1].Line, answers[len(answers)-1].Header, expect)
+	}
+	for i := range answers {
+		answers[i].Old = strings.TrimRight(answers[i].Old, "\n")
+		answers[i].New = strings.TrimRight(answers[i].New, "\n")
+		if answers[i].Old == "" {
+			return nil, fmt.Errorf("line %d: %q: the old text is empty", answers[i].Line, answers[i].Header)
+		}
+	}
+	return answers, nil
+}
+
+// Apply returns src with the wrong answer's edit made. It is an error
+// unless the old text occurs exactly once in src.
+func (a WrongAnswer) Apply(src string) (string, error) {
+	if n := strings.Count(src, a.Old); n != 1 {
+		return "", fmt.Errorf("the old text occurs %d times in %s (it must occur exactly once, whitespace and tabs as in the file): %.60q", n, a.File, a.Old)
+	}
+	return strings.Replace(src, a.Old, a.New, 1), nil
+}
+
+func or(s, otherwise string) string {
+	if s == "" {
+		return otherwise
+	}
+	return s
+}
