@@ -78,7 +78,7 @@ func TestServeCapsConnections(t *testing.T) {
 
 	// A slot frees: the extra client is taken and answered.
 	conns[0].Close()
-	require.NoError(t, extra.SetReadDeadline(time.Now().Add(10*time.Second)))
+	require.NoError(t, extra.SetReadDeadline(time.Now().Add(30*time.Second)))
 	require.NoError(t, readResponse(extraReader), serveLabel+"client %d must be answered once a connection closes", maxConns+1)
 
 	events := rec.snapshot()
