@@ -57,12 +57,10 @@ async function api(path, init = {}) {
 // parallel requests arrive in any order: an older token must not win). It
 // returns what it saw.
 function keepRenewedToken(res) {
-  // TODO 2 (web/app.js): the response interceptor.
-  //   a. Read the "token" response header (res.headers.get). It is null
-  //      unless the API exposes the header (TODO 1).
-  //   b. Store it under TOKEN_KEY unless the stored token expires later
-  //      (compare expOf of both): an older answer must not win.
-  //   c. Return { token, stored }: what the page saw, and whether it kept it.
+  // TODO 2 (web/app.js): keep the token this response carries, unless the
+  // stored token expires later; an answer without a token changes nothing.
+  // Return { token, stored }: the token the page read (or null), and
+  // whether it stored it.
   return { token: null, stored: false };
 }
 
