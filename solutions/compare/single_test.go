@@ -3,6 +3,7 @@ package compare
 import (
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,4 +63,43 @@ func TestSingleServerCap(t *testing.T) {
 	status, err := c.Get(ctx, "/bbb")
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusUnauthorized, status, "30 days after login, the session is over")
+}
+
+// TestSingleClientKeepsTheLatestToken: answers can arrive out of order, and
+// a "token" header can hold anything. The client keeps the token that
+// expires last, and only a token it can read.
+func TestSingleClientKeepsTheLatestToken(t *testing.T) {
+	tokens := newSigner(testSecret, (&simClock{now: start}).Now)
+	mint := func(exp time.Duration) string {
+		token, _, err := tokens.sign(claims{Username: demoUser}, at(exp))
+		require.NoError(t, err)
+		return token
+	}
+	login, later, latest := mint(day), mint(2*day), mint(3*day)
+	renewed := []string{"not-a-jwt", latest, later, ""} // the "token" header of each /bbb answer, in turn
+	var sent []string
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/user/login" {
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, login)
+			return
+		}
+		sent = append(sent, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		if i := len(sent) - 1; i < len(renewed) && renewed[i] != "" {
+			w.Header().Set("token", renewed[i])
+		}
+	})
+	c := &SingleClient{Base: &transport{h: h}, BaseURL: apiURL}
+	require.NoError(t, c.Login(ctx))
+	for range len(renewed) + 1 {
+		_, err := c.Get(ctx, "/bbb")
+		require.NoError(t, err)
+	}
+	names := map[string]string{login: "login (exp day 1)", later: "later (exp day 2)", latest: "latest (exp day 3)", "not-a-jwt": "not-a-jwt"}
+	var got []string
+	for _, token := range sent {
+		got = append(got, names[token])
+	}
+	assert.Equal(t, []string{names[login], names[login], names[latest], names[latest], names[latest]}, got,
+		"the token sent with each request, after answers renewing with %q, latest, later, nothing", "not-a-jwt")
 }
