@@ -217,3 +217,22 @@ func TestRenewBeforeTheHandlerWrites(t *testing.T) {
 	assert.Equal(t, http.StatusAccepted, res.StatusCode)
 	assert.NotEmpty(t, res.Header.Get("token"), todoDueNew+"a due token is renewed, and the header set before next writes")
 }
+
+// requireRenewal checks, without a browser, that under policy a token with
+// left of its TTL left is renewed: TODO 1 decides, TODO 2 renews. The
+// browser tests call it first, so that their failure names the TODO to work
+// on before a browser starts.
+func requireRenewal(t *testing.T, policy Policy, left time.Duration) {
+	t.Helper()
+	at := fakeNow.Add(policy.TTL - left)
+	require.True(t, policy.due(fakeNow.Add(policy.TTL), at),
+		todoDue+"a token with %v of its %v left is not due (RenewBefore %v); the page reads a renewed token only once it is", left, policy.TTL, policy.RenewBefore)
+	login, err := NewTokensWith(testSecret, fixedClock(fakeNow), policy).Sign("guang")
+	require.NoError(t, err)
+	later := NewTokensWith(testSecret, fixedClock(at), policy)
+	claims, err := later.Verify(login)
+	require.NoError(t, err)
+	_, renewed, err := later.Renew(claims)
+	require.NoError(t, err, todoRenew+"Renew failed")
+	require.True(t, renewed, todoRenew+"a due token with %v of its %v left is not renewed; the page reads a renewed token only once it is", left, policy.TTL)
+}
