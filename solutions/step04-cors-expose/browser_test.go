@@ -62,7 +62,7 @@ func TestBrowserReadsRenewedToken(t *testing.T) {
 
 	require.Equal(t, "200", bbb["status"],
 		todoCORS+"the page's GET /bbb with Authorization must get through; \"error\" means the preflight was refused (AllowedHeaders)")
-	assert.Equal(t, "yes", bbb["tokenRead"],
+	require.Equal(t, "yes", bbb["tokenRead"],
 		todo+"the page's JavaScript must read the renewed token: the API must expose the header (ExposedHeaders) and keepRenewedToken must read it")
 	assert.Equal(t, "yes", bbb["stored"], todoPage+"keepRenewedToken must store the renewed token, which expires later")
 	stored := storedToken(t, ctx)
@@ -124,20 +124,20 @@ func TestBrowserKeepsTheNewerToken(t *testing.T) {
 	clock.Advance(time.Minute)
 	fetchFromPage(t, ctx, "/bbb?older")
 	older := api.served(t, "older")
-	require.NotEmpty(t, older, "the API renews the token of GET /bbb?older (step 03)")
+	require.NotEmpty(t, older, "step 03 (refresh.go): the API renews the token of GET /bbb?older")
 	// The newer token, a minute later: answered at once.
 	clock.Advance(time.Minute)
 	fetchFromPage(t, ctx, "/bbb?newer")
 	newer := api.served(t, "newer")
-	require.NotEmpty(t, newer, "the API renews the token of GET /bbb?newer (step 03)")
+	require.NotEmpty(t, newer, "step 03 (refresh.go): the API renews the token of GET /bbb?newer")
 	row := waitForRow(t, ctx, "/bbb?newer")
-	require.Equal(t, "200", row["status"], "GET /bbb?newer")
+	require.Equal(t, "200", row["status"], todoPage+"the page logs GET /bbb?newer")
 	assert.Equal(t, "yes", row["stored"], todoPage+"the token of GET /bbb?newer expires later than the stored one: store it")
 
 	// Now the older answer arrives, last.
 	api.deliver()
 	row = waitForRow(t, ctx, "/bbb?older")
-	require.Equal(t, "200", row["status"], "GET /bbb?older")
+	require.Equal(t, "200", row["status"], todoPage+"the page logs GET /bbb?older")
 	stored := storedToken(t, ctx)
 	assert.Equal(t, "no", row["stored"], todoPage+"the token of GET /bbb?older, answered last, expires before the stored one: it must not be stored")
 	assert.True(t, stored == newer, todoPage+"localStorage holds the token with exp %d; want the one that expires last (exp %d), although the one with exp %d arrived after it",
@@ -149,13 +149,20 @@ func TestBrowserKeepsTheNewerToken(t *testing.T) {
 // then) and reported on served; the answer to ?older is sent only after
 // deliver.
 type outOfOrder struct {
-	tokens   chan [2]string // query, token header
+	answers  chan answer
 	held     chan struct{}
 	heldOnce sync.Once
 }
 
+// answer is what the API answered to GET /bbb?query.
+type answer struct {
+	query  string
+	status int
+	token  string // the token header
+}
+
 func newOutOfOrder() *outOfOrder {
-	return &outOfOrder{tokens: make(chan [2]string, 8), held: make(chan struct{})}
+	return &outOfOrder{answers: make(chan answer, 8), held: make(chan struct{})}
 }
 
 func (o *outOfOrder) wrap(next http.Handler) http.Handler {
@@ -166,7 +173,7 @@ func (o *outOfOrder) wrap(next http.Handler) http.Handler {
 		}
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)
-		o.tokens <- [2]string{r.URL.RawQuery, rec.Header().Get(tokenHeader)}
+		o.answers <- answer{r.URL.RawQuery, rec.Code, rec.Header().Get(tokenHeader)}
 		if r.URL.RawQuery == "older" {
 			select {
 			case <-o.held:
@@ -184,11 +191,12 @@ func (o *outOfOrder) wrap(next http.Handler) http.Handler {
 func (o *outOfOrder) served(t *testing.T, query string) string {
 	t.Helper()
 	select {
-	case got := <-o.tokens:
-		require.Equal(t, query, got[0], "the API serves the page's requests in the order the page sends them")
-		return got[1]
+	case got := <-o.answers:
+		require.Equal(t, query, got.query, "the API serves the page's requests in the order the page sends them")
+		require.Equal(t, http.StatusOK, got.status, todoPage+"GET /bbb?%s got %d: the page must send the token it stored", query, got.status)
+		return got.token
 	case <-time.After(10 * time.Second):
-		require.FailNow(t, "GET /bbb?"+query+" never reached the API")
+		require.FailNow(t, todoPage+"GET /bbb?"+query+" never reached the API")
 		return ""
 	}
 }
