@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,19 +49,25 @@ func TestPreflight(t *testing.T) {
 	}{
 		{"GET /bbb with Authorization", http.MethodGet, "/bbb", "authorization"},
 		{"POST /user/login with JSON", http.MethodPost, "/user/login", "content-type"},
+		// The page sends its token on every call: the public route is
+		// preflighted too, so CORS must cover every route, not the guarded one.
+		{"GET /aaa with Authorization", http.MethodGet, "/aaa", "authorization"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := preflight(srv, pageOrigin, tt.method, tt.path, tt.headers)
 
-			assert.Equal(t, http.StatusNoContent, res.StatusCode, todoCORS+"a preflight is answered by the CORS middleware, before routing")
-			assert.Equal(t, pageOrigin, res.Header.Get("Access-Control-Allow-Origin"), todoCORS+"the allowed origin, echoed (rs/cors refuses the whole preflight when a requested header is not allowed)")
+			require.Equal(t, http.StatusNoContent, res.StatusCode,
+				todoCORS+"OPTIONS %s (a preflight) got %d: it must be answered by the CORS middleware, before routing", tt.path, res.StatusCode)
+			require.Equal(t, pageOrigin, res.Header.Get("Access-Control-Allow-Origin"),
+				todoCORS+"preflight for %s %s asking for %q: Access-Control-Allow-Origin is %q, want the page's origin (empty: refused, the browser never sends the request)",
+				tt.method, tt.path, tt.headers, res.Header.Get("Access-Control-Allow-Origin"))
 			assert.Contains(t, headerList(res, "Access-Control-Allow-Headers"), tt.headers,
 				todoCORS+"allow the %s request header (AllowedHeaders), or the browser never sends the request", tt.headers)
 			assert.Contains(t, headerList(res, "Access-Control-Allow-Methods"), strings.ToLower(tt.method),
 				todoCORS+"allow the %s method (rs/cors answers a refused preflight without any Allow header)", tt.method)
 			assert.Equal(t, "600", res.Header.Get("Access-Control-Max-Age"), todoCORS+"a MaxAge, so the browser does not ask before every request")
-			assert.Empty(t, res.Header.Get("Access-Control-Allow-Credentials"), "no credentials: the token is a header, not a cookie")
+			assert.Empty(t, res.Header.Get("Access-Control-Allow-Credentials"), todoCORS+"no credentials: the token is a header, not a cookie")
 		})
 	}
 }
@@ -80,10 +87,18 @@ func TestExposedTokenHeader(t *testing.T) {
 
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	assert.NotEmpty(t, res.Header.Get("token"), "TODO 1 (policy.go) and TODO 2 (token.go): a due token is renewed")
-	assert.Equal(t, pageOrigin, res.Header.Get("Access-Control-Allow-Origin"))
-	assert.Contains(t, headerList(res, "Access-Control-Expose-Headers"), "token",
-		todoCORS+"expose the token header (ExposedHeaders), or the page's JavaScript reads null")
-	assert.Contains(t, headerList(res, "Vary"), "origin", "the answer depends on Origin: caches must know (Vary: Origin)")
+	require.Equal(t, pageOrigin, res.Header.Get("Access-Control-Allow-Origin"), todoCORS+"GET /bbb from the page's origin: Access-Control-Allow-Origin")
+	exposed := headerList(res, "Access-Control-Expose-Headers")
+	switch {
+	case slices.Contains(exposed, "token"):
+	case slices.Contains(exposed, "*"):
+		// A "*" works today, and the browser tests pass with it; but
+		// browsers ignore it once a request carries credentials.
+		t.Errorf(todoCORS+"Access-Control-Expose-Headers is %q: name the token header; a \"*\" is not honoured on requests with credentials, and this course lists exposed headers by name", exposed)
+	default:
+		t.Errorf(todoCORS+"Access-Control-Expose-Headers is %q: without the token header in it, the page's JavaScript reads null", exposed)
+	}
+	assert.Contains(t, headerList(res, "Vary"), "origin", todoCORS+"the answer depends on Origin: caches must know (Vary: Origin)")
 }
 
 func TestForeignOrigin(t *testing.T) {
@@ -94,8 +109,8 @@ func TestForeignOrigin(t *testing.T) {
 
 	t.Run("preflight", func(t *testing.T) {
 		res := preflight(srv, "http://evil.test", http.MethodGet, "/bbb", "authorization")
-		assert.Empty(t, res.Header.Get("Access-Control-Allow-Origin"), "another origin is not allowed")
-		assert.Empty(t, res.Header.Get("Access-Control-Allow-Headers"))
+		assert.Empty(t, res.Header.Get("Access-Control-Allow-Origin"), todoCORS+"a preflight from another origin must not be allowed")
+		assert.Empty(t, res.Header.Get("Access-Control-Allow-Headers"), todoCORS+"a preflight from another origin must not be allowed")
 	})
 	t.Run("request", func(t *testing.T) {
 		req := httptest.NewRequest(http.MethodGet, "/bbb", nil)
@@ -104,13 +119,13 @@ func TestForeignOrigin(t *testing.T) {
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		res := rec.Result()
-		assert.Empty(t, res.Header.Get("Access-Control-Allow-Origin"), "the browser will hide this answer from the other origin's script")
-		assert.Empty(t, res.Header.Get("Access-Control-Expose-Headers"))
+		assert.Empty(t, res.Header.Get("Access-Control-Allow-Origin"), todoCORS+"another origin's script must not read the answer (no Access-Control-Allow-Origin)")
+		assert.Empty(t, res.Header.Get("Access-Control-Expose-Headers"), todoCORS+"nothing exposed to another origin")
 	})
 }
 
 func TestNoAllowedOriginMeansNoCORS(t *testing.T) {
 	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
 	res := preflight(srv, pageOrigin, http.MethodGet, "/bbb", "authorization")
-	assert.Empty(t, res.Header.Get("Access-Control-Allow-Origin"), "no allowed origin: no cross-origin access (an empty list is not \"*\")")
+	assert.Empty(t, res.Header.Get("Access-Control-Allow-Origin"), todoCORS+"no allowed origin: no cross-origin access (an empty list is not \"*\")")
 }
