@@ -39,11 +39,8 @@ func (t *TokenTransport) Token() string {
 
 // RoundTrip sends req with the stored token and keeps the renewed one.
 func (t *TokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	// TODO 2 (client.go): the two interceptors.
-	//   a. Request side: on a copy of req (req.Clone(req.Context())), set
-	//      "Authorization: Bearer <t.Token()>" when there is a token.
-	//   b. Send it with t.base().RoundTrip.
-	//   c. Response side: when the response has a tokenHeader, t.Store it.
+	// TODO 2 (client.go): send the stored token as a bearer token without
+	// changing the caller's req, and keep the renewed token an answer carries.
 	return t.base().RoundTrip(req)
 }
 
@@ -52,9 +49,8 @@ func (t *TokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // replace a newer one. (Two tokens of the same second are as fresh: the
 // last one wins.)
 func (t *TokenTransport) Store(token string) {
-	// TODO 3 (client.go): keep only the token with the latest exp.
-	//   Read its exp with expiry(token); ignore a token without one; replace
-	//   t.token and t.exp (under t.mu) unless the kept token expires later.
+	// TODO 3 (client.go): keep token only if it has an exp and the kept one
+	// does not expire later; many goroutines call Store and Token at once.
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.token = token
