@@ -216,6 +216,26 @@ func TestRenewBeforeTheHandlerWrites(t *testing.T) {
 
 	assert.Equal(t, http.StatusAccepted, res.StatusCode)
 	assert.NotEmpty(t, res.Header.Get("token"), todoDueNew+"a due token is renewed, and the header set before next writes")
+	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"), "step 03 (refresh.go): a handler that writes at once → no \"Cache-Control: no-store\" on the wire; want it")
+}
+
+// TestRenewOnlyWithClaims: renew trusts only the claims the guard verified.
+// Mounted without the guard (a wiring mistake), it must not hand out a
+// token, nor panic.
+func TestRenewOnlyWithClaims(t *testing.T) {
+	tokens := NewTokens(testSecret, fixedClock(fakeNow))
+	h := renew(tokens)(handleBBB())
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/bbb", nil)
+
+	panicked := func() (p any) {
+		defer func() { p = recover() }()
+		h.ServeHTTP(rec, req)
+		return nil
+	}()
+
+	require.Nil(t, panicked, "step 03 (refresh.go): a request without verified claims made renew panic: %v", panicked)
+	assert.Empty(t, rec.Result().Header.Get("token"), "step 03 (refresh.go): a request without verified claims got a token; want none (renew runs behind the guard)")
 }
 
 // requireRenewal checks, without a browser, that under policy a token with
