@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Result is what one run of go test -json reported.
@@ -69,6 +70,10 @@ var panicRE = regexp.MustCompile(`(?m)^panic: `)
 func RunTests(ctx context.Context, dir string, args ...string) (*Result, error) {
 	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-json"}, args...)...)
 	cmd.Dir = dir
+	// Cancelled, the go command is interrupted: it then stops the test
+	// binary too (a kill would leave that running).
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

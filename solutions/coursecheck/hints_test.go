@@ -52,12 +52,17 @@ func TestParseHints(t *testing.T) {
 			nil, "README.md:3: a second ladder for TODO 1 (a.go)"},
 	} {
 		got, err := ParseHints(tc.readme)
-		if tc.wantErr != "" {
-			assert.ErrorContains(t, err, tc.wantErr, tc.name)
-			continue
-		}
-		if assert.NoError(t, err, tc.name) {
-			assert.Equal(t, tc.want, got, tc.name)
-		}
+		assertParsed(t, tc.name, tc.want, tc.wantErr, got, err)
+	}
+}
+
+// assertParsed checks what a parser returned: the error that contains
+// wantErr, or else no error and want.
+func assertParsed[T any](t *testing.T, name string, want T, wantErr string, got T, err error) {
+	t.Helper()
+	if wantErr != "" {
+		assert.ErrorContains(t, err, wantErr, name)
+	} else if assert.NoError(t, err, name) {
+		assert.Equal(t, want, got, name)
 	}
 }

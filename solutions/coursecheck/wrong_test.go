@@ -50,13 +50,7 @@ func TestParseWrongAnswers(t *testing.T) {
 		{"only comments", readme("# nothing yet"), nil, ""},
 	} {
 		got, err := ParseWrongAnswers(tc.text)
-		if tc.wantErr != "" {
-			assert.ErrorContains(t, err, tc.wantErr, tc.name)
-			continue
-		}
-		if assert.NoError(t, err, tc.name) {
-			assert.Equal(t, tc.want, got, tc.name)
-		}
+		assertParsed(t, tc.name, tc.want, tc.wantErr, got, err)
 	}
 }
 
