@@ -1,0 +1,128 @@
+package coursecheck
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// minWrongAnswers is how many known wrong answers each TODO needs at least.
+const minWrongAnswers = 3
+
+// TestWrongAnswers applies each known wrong answer (testdata/wrong/*.txt,
+// one file per step, and compare.txt for solutions/compare) to the solved
+// copy with go test -overlay, and asserts that the tests still build, that
+// at least one fails, and (for a step) that a failing test's output names
+// the TODO by its full label "TODO n (file)", the label a learner looks up.
+// It also asserts that every step has at least three wrong answers per
+// TODO. Under -short, the wrong answers are not run.
+func TestWrongAnswers(t *testing.T) {
+	neverCache(t)
+	root := repoRoot(t)
+	files, err := filepath.Glob(filepath.Join("testdata", "wrong", "*.txt"))
+	require.NoError(t, err)
+	tables := map[string][]WrongAnswer{} // step folder (or "compare") → its wrong answers
+	for _, file := range files {
+		content, err := os.ReadFile(file)
+		require.NoError(t, err)
+		answers, err := ParseWrongAnswers(string(content))
+		if err != nil {
+			t.Errorf("%s: %v", file, err)
+			continue
+		}
+		tables[strings.TrimSuffix(filepath.Base(file), ".txt")] = answers
+	}
+
+	steps := workspaceSteps(t, root)
+	todos := map[string]TODOs{}
+	for name := range tables {
+		if name != "compare" && !slices.Contains(steps, name) {
+			t.Errorf("testdata/wrong/%s.txt: go.work has no step %s (the file is named after a step's folder, or compare.txt)", name, name)
+		}
+	}
+	for _, name := range steps {
+		todos[name] = loadStep(t, root, name).todos
+		answers, ok := tables[name]
+		if !ok {
+			t.Errorf("%s has no known wrong answers: add testdata/wrong/%s.txt, at least %d per TODO (the format is in the README, For instructors)", name, name, minWrongAnswers)
+			continue
+		}
+		for _, n := range todos[name].Numbers() {
+			l := Label{n, todos[name][n]}
+			count := 0
+			for _, a := range answers {
+				if a.Label == l {
+					count++
+				}
+			}
+			if count < minWrongAnswers {
+				t.Errorf("testdata/wrong/%s.txt has %d wrong answers for %s; it needs at least %d (the lazy and insecure ones a careless learner writes)", name, count, l, minWrongAnswers)
+			}
+		}
+		for _, a := range answers {
+			if !todos[name].Holds(a.Label) {
+				t.Errorf("testdata/wrong/%s.txt:%d: %s is not a TODO of %s (it has %s)", name, a.Line, a.Label, name, (&step{todos: todos[name]}).todoList())
+			}
+		}
+	}
+
+	if testing.Short() {
+		t.Skip("-short: the known wrong answers are not run (without -short, and in CI, they are)")
+	}
+	solutions := filepath.Join(root, "solutions")
+	for _, name := range slices.Sorted(maps.Keys(tables)) {
+		answers := tables[name]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for _, a := range answers {
+				t.Run(a.Header, func(t *testing.T) {
+					t.Parallel() // -parallel (GOMAXPROCS) go commands at a time
+					checkWrongAnswer(t, solutions, name, a, todos[name])
+				})
+			}
+		})
+	}
+}
+
+// checkWrongAnswer applies one wrong answer to the solved copy and runs
+// the tests of its package.
+func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, todos TODOs) {
+	where := fmt.Sprintf("testdata/wrong/%s.txt:%d", name, a.Line)
+	target := filepath.Join(solutions, name, filepath.FromSlash(a.File))
+	src, err := os.ReadFile(target)
+	require.NoError(t, err, "%s: the file of the entry", where)
+	edited, err := a.Apply(string(src))
+	require.NoError(t, err, "%s: %s", where, a.Header)
+	file := filepath.Join(t.TempDir(), filepath.Base(a.File))
+	require.NoError(t, os.WriteFile(file, []byte(edited), 0o644))
+
+	args := []string{"./" + name}
+	if a.Race {
+		args = append([]string{"-race"}, args...)
+	}
+	r := goTest(t, solutions, map[string]string{target: file}, args...)
+	require.Empty(t, r.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
+	if len(r.Failures) == 0 {
+		if skipped := skippedNaming(r, todos, a.N); a.N > 0 && skipped != "" {
+			t.Skipf("%s: nothing fails here, and %s, which names %s, skipped (no browser?): CI runs it", where, skipped, a.Label)
+		}
+		t.Fatalf("%s: every test of solutions/%s passes with this wrong answer (%s): add a test that refuses it", where, name, a.What)
+	}
+	if a.N == 0 {
+		return // solutions/compare has no TODOs: failing is enough
+	}
+	for test, result := range r.Tests {
+		if result == "fail" && slices.Contains(ParseLabels(r.Output[test]), a.Label) {
+			return
+		}
+	}
+	first := r.Failures[0]
+	t.Errorf("%s: the tests refuse the wrong answer (%s), but no failure names %s: the learner would not know which TODO to fix. Failing: %s. First failure:\n%s",
+		where, a.What, a.Label, strings.Join(r.Failures, ", "), excerpt(r.Output[first]))
+}
