@@ -27,19 +27,26 @@ func TestDoubleAccessToken(t *testing.T) {
 		"the access token lives 30 minutes")
 }
 
-func TestDoubleRefreshRotatesAndDetectsReuse(t *testing.T) {
+// refreshedOnce logs in, and refreshes an hour later: it returns the
+// server, the login's pair, and the refreshed pair.
+func refreshedOnce(t *testing.T) (srv *DoubleServer, first, second pair) {
+	t.Helper()
 	clock := &simClock{now: start}
-	srv := NewDoubleServer(testSecret, clock.Now)
-	first := loginPair(t, srv)
-
+	srv = NewDoubleServer(testSecret, clock.Now)
+	first = loginPair(t, srv)
 	clock.set(at(time.Hour))
 	res, second := refreshPair(srv, first.RefreshToken)
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, http.StatusOK, res.StatusCode, "POST /user/refresh with the login's refresh token, an hour after login")
+	return srv, first, second
+}
+
+func TestDoubleRefreshRotatesAndDetectsReuse(t *testing.T) {
+	srv, first, second := refreshedOnce(t)
 	assert.NotEqual(t, first.RefreshToken, second.RefreshToken, "a new refresh token on every use (rotation)")
 	assert.Equal(t, http.StatusUnauthorized, do(srv, http.MethodGet, "/bbb", "Bearer "+second.RefreshToken, "").StatusCode)
 	assert.Equal(t, http.StatusOK, do(srv, http.MethodGet, "/bbb", "Bearer "+second.AccessToken, "").StatusCode)
 
-	res, _ = refreshPair(srv, first.RefreshToken)
+	res, _ := refreshPair(srv, first.RefreshToken)
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "a spent refresh token is refused")
 	assert.Contains(t, readBody(t, res), "reused")
 	assert.EqualValues(t, 1, srv.ReusesDetected())
@@ -57,20 +64,14 @@ func TestDoubleRefreshRotatesAndDetectsReuse(t *testing.T) {
 // to /user/refresh it is refused, and the family lives on: otherwise anyone
 // who saw an access token could log the user out.
 func TestDoubleRefreshRefusesAccessToken(t *testing.T) {
-	clock := &simClock{now: start}
-	srv := NewDoubleServer(testSecret, clock.Now)
-	first := loginPair(t, srv)
-	clock.set(at(time.Hour))
-	res, second := refreshPair(srv, first.RefreshToken)
-	require.Equal(t, http.StatusOK, res.StatusCode, "refresh with the login's refresh token")
-
+	srv, first, second := refreshedOnce(t)
 	for name, access := range map[string]string{"the login's access token": first.AccessToken, "the refreshed access token": second.AccessToken} {
-		res, _ = refreshPair(srv, access)
+		res, _ := refreshPair(srv, access)
 		assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "POST /user/refresh with %s: %d, want 401", name, res.StatusCode)
 	}
 	assert.Zero(t, srv.ReusesDetected(), "an access token at /user/refresh is not a reused refresh token")
 	assert.Equal(t, 1, srv.Families(), "an access token at /user/refresh must not revoke its family")
-	res, _ = refreshPair(srv, second.RefreshToken)
+	res, _ := refreshPair(srv, second.RefreshToken)
 	assert.Equal(t, http.StatusOK, res.StatusCode, "after access tokens were sent to /user/refresh, the current refresh token still works (the family is not revoked)")
 }
 
