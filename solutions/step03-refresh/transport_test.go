@@ -22,7 +22,7 @@ import (
 const (
 	todoRoundTrip = "TODO 2 (client.go): "
 	todoStore     = "TODO 3 (client.go): "
-	todoClient    = "TODO 2 and TODO 3 (client.go): "
+	todoClient    = "TODO 2 (client.go) and TODO 3 (client.go): "
 )
 
 // handlerTransport sends requests straight to a handler: a whole client
