@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -49,6 +50,9 @@ func requireBodyDecoded(t testing.TB, srv http.Handler) {
 // atLimit is a good login body; padded with spaces, the tests make it
 // exactly as long as the limit, or one byte longer.
 const atLimit = `{"username":"guang","password":"123456"}`
+
+// msgTooLarge is the part of a 413's message that the README's table gives.
+var msgTooLarge = fmt.Sprintf("at most %d bytes", maxBodyBytes)
 
 func TestLoginSuccess(t *testing.T) {
 	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
@@ -105,8 +109,8 @@ func TestLoginErrors(t *testing.T) {
 		{"text/plain body", "text/plain", atLimit, 415, "send the body as JSON", todoDecode},
 		{"no content type", "", atLimit, 415, "send the body as JSON", todoDecode},
 		{"JSON-like content type", "application/jsonp", atLimit, 415, "send the body as JSON", todoDecode},
-		{"1 MiB + 1 byte", "application/json", atLimit + padding + " ", 413, "at most 1048576 bytes", todoDecode},
-		{"1 MiB + 1 byte, one long string", "application/json", `{"username":"` + strings.Repeat("g", maxBodyBytes), 413, "at most 1048576 bytes", todoDecode},
+		{"limit + 1 byte", "application/json", atLimit + padding + " ", 413, msgTooLarge, todoDecode},
+		{"limit + 1 byte, one long string", "application/json", `{"username":"` + strings.Repeat("g", maxBodyBytes), 413, msgTooLarge, todoDecode},
 	}
 	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
 	requireBodyDecoded(t, srv)
@@ -150,8 +154,8 @@ func TestLoginBodyChunkedOverLimit(t *testing.T) {
 	srv.ServeHTTP(rec, req)
 
 	require.Equal(t, http.StatusRequestEntityTooLarge, rec.Code,
-		"step 01 (login.go): a chunked body (no Content-Length) of 1 MiB + 1 byte answered %d, want 413: the limit must hold for the bytes read", rec.Code)
-	assert.Contains(t, readErrorBody(t, rec.Result()).Message, "at most 1048576 bytes", "step 01 (login.go): the message says what is wrong")
+		"step 01 (login.go): a chunked body (no Content-Length) of %d bytes answered %d, want 413: the limit must hold for the bytes read", maxBodyBytes+1, rec.Code)
+	assert.Contains(t, readErrorBody(t, rec.Result()).Message, msgTooLarge, "step 01 (login.go): the message says what is wrong")
 }
 
 // Data after the JSON object: a decoder that stops after one value, or
@@ -190,8 +194,8 @@ func TestLoginBodyAtLimit(t *testing.T) {
 
 	res := post(t, srv, "application/json; charset=utf-8", body)
 
-	require.Equal(t, http.StatusBadRequest, res.StatusCode, "step 01 (login.go): a body of exactly 1 MiB (Content-Type with charset) answered %d, want it read and the password refused (400)", res.StatusCode)
-	assert.Contains(t, readErrorBody(t, res).Message, msgBadCredentials, "step 01 (login.go): a body of exactly 1 MiB must be read to the end, and the password checked")
+	require.Equal(t, http.StatusBadRequest, res.StatusCode, "step 01 (login.go): a body of exactly maxBodyBytes (%d bytes; Content-Type with charset) answered %d, want it read and the password refused (400)", maxBodyBytes, res.StatusCode)
+	assert.Contains(t, readErrorBody(t, res).Message, msgBadCredentials, "step 01 (login.go): a body of exactly maxBodyBytes must be read to the end, and the password checked")
 }
 
 func TestLoginWrongMethod(t *testing.T) {
