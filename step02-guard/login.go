@@ -32,15 +32,25 @@ type credentials struct {
 }
 
 // handleLogin answers POST /user/login: 201 and the bare token as the body
-// (as the chapter's server does), or a JSON error.
+// (as the chapter's server does), or a JSON error. Failed logins are
+// limited, and so are the password checks in flight (throttle.go); the
+// limits read the time from the tokens' clock.
 func handleLogin(users *Users, tokens *Tokens) http.Handler {
+	limits := newLoginLimits(tokens.now)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		creds, err := decodeCredentials(w, r)
 		if err != nil {
 			writeRequestError(w, err)
 			return
 		}
-		if !users.Check(creds.Username, creds.Password) {
+		attempt, refused := limits.begin(clientAddr(r), creds.Username)
+		if refused != nil {
+			refused.write(w)
+			return
+		}
+		ok := users.Check(creds.Username, creds.Password)
+		attempt.end(ok)
+		if !ok {
 			writeError(w, http.StatusBadRequest, msgBadCredentials)
 			return
 		}

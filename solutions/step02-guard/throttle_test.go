@@ -1,0 +1,281 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+)
+
+// Issue 9, item 1: a flood of wrong passwords took every core (bcrypt
+// at cost 10 allows about 20 checks a second on 2 cores) and guessing was
+// unlimited. These tests hold the limits of throttle.go.
+
+const (
+	throttleLabel = "step 01 (throttle.go): "
+	throttleUsers = "step 01 (users.go): "
+)
+
+// throttleClock is a clock the test moves by hand, safe for concurrent use.
+type throttleClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *throttleClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *throttleClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// loginRequest is a login from the client address remoteAddr ("ip:port").
+func loginRequest(remoteAddr, username, password string) *http.Request {
+	body := fmt.Sprintf(`{"username":%q,"password":%q}`, username, password)
+	req := httptest.NewRequest(http.MethodPost, "/user/login", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.RemoteAddr = remoteAddr
+	return req
+}
+
+// loginFrom sends a login from remoteAddr through h. It fails the test if
+// no answer comes within a generous deadline: a refusal must not wait.
+func loginFrom(t *testing.T, h http.Handler, remoteAddr, username, password string) *http.Response {
+	t.Helper()
+	return serveWithin(t, h, loginRequest(remoteAddr, username, password))
+}
+
+func serveWithin(t *testing.T, h http.Handler, req *http.Request) *http.Response {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.ServeHTTP(rec, req)
+	}()
+	select {
+	case <-done:
+		return rec.Result()
+	case <-time.After(10 * time.Second):
+		t.Fatalf(throttleLabel+"%s %s from %s got no answer in 10 s: a login that cannot be checked now must be refused at once, not wait",
+			req.Method, req.URL.Path, req.RemoteAddr)
+		return nil
+	}
+}
+
+// holdCheckSlots takes every password-check slot, as a flood in progress
+// would, until release (or the end of the test).
+func holdCheckSlots(t *testing.T) (release func()) {
+	t.Helper()
+	for range cap(checkSlots) {
+		checkSlots <- struct{}{}
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			for range cap(checkSlots) {
+				<-checkSlots
+			}
+		})
+	}
+	t.Cleanup(release)
+	return release
+}
+
+// assertRefused checks a refusal: the status, Retry-After, and the
+// course's JSON error whose message contains msgPart.
+func assertRefused(t *testing.T, res *http.Response, status int, retryAfter, msgPart, what string) {
+	t.Helper()
+	assert.Equal(t, retryAfter, res.Header.Get("Retry-After"), throttleLabel+"%s: the Retry-After header (seconds)", what)
+	body := readErrorBody(t, res)
+	assert.Equal(t, status, body.StatusCode, throttleLabel+"%s: statusCode in the JSON body", what)
+	assert.Equal(t, http.StatusText(status), body.Error, throttleLabel+"%s: error in the JSON body", what)
+	assert.Contains(t, body.Message, msgPart, throttleLabel+"%s: the message says why", what)
+}
+
+const (
+	flooder = "192.0.2.1:1234"
+	someone = "198.51.100.7:4321"
+)
+
+func TestThrottleFailedLoginsPerUsername(t *testing.T) {
+	clock := &throttleClock{now: fakeNow}
+	srv := NewServer(testUsers(t), NewTokens(testSecret, clock.Now))
+	requireBodyDecoded(t, srv)
+
+	for i := 1; i <= userFailureBurst; i++ {
+		res := loginFrom(t, srv, flooder, "guang", "654321")
+		require.Equal(t, http.StatusBadRequest, res.StatusCode,
+			throttleLabel+"wrong password %d for %q: status %d; want 400 (the limit is %d failures)", i, "guang", res.StatusCode, userFailureBurst)
+	}
+	res := loginFrom(t, srv, flooder, "guang", "654321")
+	require.Equal(t, http.StatusTooManyRequests, res.StatusCode,
+		throttleLabel+"wrong password %d for %q: status %d; want 429 Too Many Requests", userFailureBurst+1, "guang", res.StatusCode)
+	assertRefused(t, res, http.StatusTooManyRequests, "60", "for this username", "the sixth wrong password")
+
+	res = loginFrom(t, srv, someone, "guang", "123456")
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode,
+		throttleLabel+"the right password for a limited username, from another address: status %d; want 429: the limit is the username's, and a guesser must not learn that a guess was right", res.StatusCode)
+	res = loginFrom(t, srv, flooder, "ada", "654321")
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode,
+		throttleLabel+"a wrong password for another username: status %d; want 400: each username has its own limit", res.StatusCode)
+
+	clock.Advance(userFailureEvery)
+	res = loginFrom(t, srv, flooder, "guang", "123456")
+	require.Equal(t, http.StatusCreated, res.StatusCode,
+		throttleUsers+"the right password once the limit lifted (after Retry-After): status %d; want 201", res.StatusCode)
+
+	// The success took nothing: one failure has refilled, and only one.
+	res = loginFrom(t, srv, flooder, "guang", "654321")
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode, throttleLabel+"a wrong password a minute later: status %d; want 400 (one failure refills a minute)", res.StatusCode)
+	res = loginFrom(t, srv, flooder, "guang", "654321")
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode, throttleLabel+"the next wrong password: status %d; want 429", res.StatusCode)
+}
+
+func TestThrottleFailedLoginsPerAddress(t *testing.T) {
+	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
+	requireBodyDecoded(t, srv)
+
+	// A guesser trying one password on many usernames.
+	for i := 1; i <= addrFailureBurst; i++ {
+		res := loginFrom(t, srv, flooder, fmt.Sprintf("user%d", i), "123456")
+		require.Equal(t, http.StatusBadRequest, res.StatusCode,
+			throttleLabel+"failed login %d from %s: status %d; want 400 (the limit is %d failures)", i, flooder, res.StatusCode, addrFailureBurst)
+	}
+	res := loginFrom(t, srv, "192.0.2.1:5678", "user-next", "123456")
+	require.Equal(t, http.StatusTooManyRequests, res.StatusCode,
+		throttleLabel+"failed login %d from 192.0.2.1 (another port): status %d; want 429", addrFailureBurst+1, res.StatusCode)
+	assertRefused(t, res, http.StatusTooManyRequests, strconv.Itoa(int(addrFailureEvery/time.Second)), "from this address", "one failure too many from one address")
+
+	// The client writes X-Forwarded-For itself: it must not buy a new limit.
+	req := loginRequest(flooder, "user-next", "123456")
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	req.Header.Set("Forwarded", "for=203.0.113.9")
+	res = serveWithin(t, srv, req)
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode,
+		throttleLabel+"a limited address sending X-Forwarded-For: 203.0.113.9: status %d; want 429: the header is the client's word", res.StatusCode)
+
+	res = loginFrom(t, srv, someone, "user-next", "123456")
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode,
+		throttleLabel+"a failed login from another address: status %d; want 400: each address has its own limit", res.StatusCode)
+}
+
+func TestThrottleBusyAnswersAtOnce(t *testing.T) {
+	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
+	requireBodyDecoded(t, srv)
+
+	release := holdCheckSlots(t) // every slot busy, as in a flood
+	for i := range 2 * userFailureBurst {
+		res := loginFrom(t, srv, flooder, "guang", "654321")
+		require.Equal(t, http.StatusServiceUnavailable, res.StatusCode,
+			throttleLabel+"login %d with all %d check slots taken: status %d; want 503 at once", i+1, cap(checkSlots), res.StatusCode)
+		assertRefused(t, res, http.StatusServiceUnavailable, "1", "busy", "a login with every check slot taken")
+	}
+	release()
+
+	res := loginFrom(t, srv, flooder, "guang", "654321")
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode,
+		throttleLabel+"a wrong password once the slots are free: status %d; want 400: a refused 503 is not a failed login", res.StatusCode)
+	res = loginFrom(t, srv, flooder, "guang", "123456")
+	assert.Equal(t, http.StatusCreated, res.StatusCode, throttleUsers+"the right password once the slots are free: status %d; want 201", res.StatusCode)
+	assert.Zero(t, len(checkSlots), throttleLabel+"every check slot is given back after the check")
+}
+
+// Concurrent wrong passwords for one username: the limit holds for
+// checks in flight too, not only for those that have ended.
+func TestThrottleConcurrentGuesses(t *testing.T) {
+	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
+	requireBodyDecoded(t, srv)
+
+	const guesses = 50
+	statuses := make(chan int, guesses)
+	var wg sync.WaitGroup
+	for i := range guesses {
+		wg.Go(func() {
+			addr := fmt.Sprintf("203.0.113.%d:1234", i) // many addresses: only the username's limit applies
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, loginRequest(addr, "guang", "654321"))
+			statuses <- rec.Code
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	assert.LessOrEqual(t, count[http.StatusBadRequest], userFailureBurst,
+		throttleLabel+"%d concurrent wrong passwords for %q: %d were checked (400); want at most %d (statuses: %v)",
+		guesses, "guang", count[http.StatusBadRequest], userFailureBurst, count)
+	assert.Equal(t, guesses, count[http.StatusBadRequest]+count[http.StatusTooManyRequests]+count[http.StatusServiceUnavailable],
+		throttleLabel+"every guess answered 400, 429 or 503: %v", count)
+	assert.Zero(t, len(checkSlots), throttleLabel+"every check slot is given back")
+}
+
+// An attacker sending random usernames, or from many addresses, makes an
+// entry per key: the table must stay bounded.
+func TestThrottleTableStaysBounded(t *testing.T) {
+	const maxEntries = 100
+	now := fakeNow
+	table := newFailureTable(rate.Every(time.Minute), 5, maxEntries)
+
+	for i := range 10 * maxEntries {
+		e, _ := table.admit(fmt.Sprintf("random-%d", i), now)
+		require.NotNil(t, e, throttleLabel+"a first failure for a new key must be admitted")
+		table.end(e, true, now)
+		require.LessOrEqual(t, table.size(), maxEntries, throttleLabel+"after %d failed keys, the table holds %d entries; want at most %d", i+1, table.size(), maxEntries)
+	}
+
+	// Five minutes on, every bucket is full again: as good as new, so forgotten.
+	now = now.Add(5 * time.Minute)
+	e, _ := table.admit("late", now)
+	require.NotNil(t, e)
+	table.end(e, true, now)
+	assert.Equal(t, 1, table.size(), throttleLabel+"entries whose limit has refilled must be forgotten")
+
+	// A right password leaves nothing behind.
+	e, _ = table.admit("fine", now)
+	require.NotNil(t, e)
+	table.end(e, false, now)
+	assert.Equal(t, 1, table.size(), throttleLabel+"a success must not keep an entry")
+
+	// The limit counts checks in flight: five admitted, none ended yet.
+	for i := range 5 {
+		e, _ := table.admit("busy", now)
+		require.NotNil(t, e, throttleLabel+"check %d in flight for one key: want it admitted (the limit is 5)", i+1)
+	}
+	e, wait := table.admit("busy", now)
+	assert.Nil(t, e, throttleLabel+"a sixth check while five are in flight: want it refused")
+	assert.Equal(t, time.Minute, wait, throttleLabel+"how long until the sixth may try")
+}
+
+func TestThrottleClientAddr(t *testing.T) {
+	tests := []struct{ remoteAddr, want string }{
+		{"192.0.2.1:1234", "192.0.2.1"},
+		{"192.0.2.1:5678", "192.0.2.1"},                      // the port is not the client
+		{"[::ffff:192.0.2.1]:1234", "192.0.2.1"},             // IPv4 mapped into IPv6
+		{"[2001:db8:1:2:3:4:5:6]:1234", "2001:db8:1:2::/64"}, // one /64, one client
+		{"[2001:db8:1:2::ffff]:1234", "2001:db8:1:2::/64"},
+		{"[fe80::1%eth0]:1234", "fe80::/64"},
+		{"not an address", "not an address"},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest(http.MethodPost, "/user/login", nil)
+		req.RemoteAddr = tt.remoteAddr
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		assert.Equal(t, tt.want, clientAddr(req), throttleLabel+"clientAddr with RemoteAddr %q (and X-Forwarded-For: 203.0.113.9)", tt.remoteAddr)
+	}
+}
