@@ -22,18 +22,20 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args, os.LookupEnv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
 		os.Exit(1)
 	}
 }
 
 // run is the whole program: main only hands it the outside world, so tests
-// can run it with their own arguments, environment and output.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// can run it with their own arguments, environment and output. lookupEnv is
+// os.LookupEnv: it tells a variable set to "" from one not set at all.
+func run(ctx context.Context, args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "localhost:3000", "`host:port` the API listens on")
+	dev := fs.Bool("dev", false, "development mode: accept a guessable JWT_SECRET (or none, on any -addr), with a warning; never in production")
 	webAddr := fs.String("web-addr", "localhost:5173", "`host:port` the course page is served on: a second origin, like the chapter's Vite dev server")
 	allowOrigin := fs.String("allow-origin", "", "comma-separated `origins` whose pages may call the API (default: the course page's own)")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -44,7 +46,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	secret, err := loadSecret(getenv, stderr)
+	secret, err := loadSecret(lookupEnv, *addr, *dev, stderr)
 	if err != nil {
 		return err
 	}
@@ -70,10 +72,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 2)
-	go func() { errc <- serve(ctx, apiLn, NewServer(DemoUsers(), tokens, origins...)); cancel() }()
+	go func() { errc <- serve(ctx, apiLn, NewServer(demoUsers(), tokens, origins...)); cancel() }()
 	go func() { errc <- serve(ctx, webLn, NewWebServer(apiBase)); cancel() }()
 	return errors.Join(<-errc, <-errc)
 }
+
+// demoUsers builds the user store run serves. main_test.go swaps in one
+// hashed at bcrypt's lowest cost: a cost-10 login can take 8–10 s under
+// -race on a busy machine, past the server's 10 s WriteTimeout.
+var demoUsers = DemoUsers
 
 // The limits of every server this program runs.
 const (

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,12 +20,13 @@ import (
 // returns the base URLs it prints. The program stops when the test ends.
 func startRun(t *testing.T, env map[string]string, args ...string) (apiURL, pageURL string) {
 	t.Helper()
+	cheapDemoUsers(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	stdoutR, stdoutW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"server", "-addr", "127.0.0.1:0", "-web-addr", "127.0.0.1:0"}, args...),
-			func(key string) string { return env[key] }, stdoutW, io.Discard)
+			lookupEnvOf(env), stdoutW, io.Discard)
 		stdoutW.Close()
 	}()
 	t.Cleanup(func() {
@@ -54,26 +56,54 @@ func startRun(t *testing.T, env map[string]string, args ...string) (apiURL, page
 const startLabel = "step 01 (main.go): "
 
 // runRefusing runs the program with a configuration it must refuse, and
-// returns run's error. Its context is canceled from the start and its ports
-// are free ones: should the check be missing, the program starts, stops at
-// once and returns nil, so the test fails at once instead of serving until
-// the test binary times out.
+// returns run's error. See runCanceled.
 func runRefusing(t *testing.T, label string, env map[string]string, args ...string) error {
+	t.Helper()
+	_, err := runCanceled(t, label, env, args...)
+	return err
+}
+
+// runCanceled runs the program with a context canceled from the start, on
+// free ports, and returns run's error and what it wrote to stderr. A
+// configuration run accepts starts, stops at once and returns nil; one it
+// must refuse fails at once, should the check be missing, instead of
+// serving until the test binary times out.
+func runCanceled(t *testing.T, label string, env map[string]string, args ...string) (stderr string, err error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
+	var errOut bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"server", "-addr", "127.0.0.1:0", "-web-addr", "127.0.0.1:0"}, args...),
-			func(key string) string { return env[key] }, io.Discard, io.Discard)
+			lookupEnvOf(env), io.Discard, &errOut)
 	}()
 	select {
 	case err := <-done:
-		return err
+		return errOut.String(), err
 	case <-time.After(10 * time.Second):
 		t.Fatalf(label+"run %q still runs 10 s after its context was canceled: it must refuse this configuration before it serves", args)
-		return nil
+		return "", nil
 	}
+}
+
+// lookupEnvOf is os.LookupEnv for an environment that holds only env.
+func lookupEnvOf(env map[string]string) func(string) (string, bool) {
+	return func(key string) (string, bool) {
+		value, ok := env[key]
+		return value, ok
+	}
+}
+
+// cheapDemoUsers makes run serve, until the test ends, the demo user
+// guang / 123456 hashed at bcrypt's lowest cost: a cost-10 login can take
+// 8–10 s under -race on a busy machine, past the server's 10 s
+// WriteTimeout. TestDemoUsers checks the real demo store.
+func cheapDemoUsers(t *testing.T) {
+	t.Helper()
+	users, saved := testUsers(t), demoUsers
+	demoUsers = func() *Users { return users }
+	t.Cleanup(func() { demoUsers = saved })
 }
 
 func TestRunServesLogin(t *testing.T) {
@@ -82,7 +112,11 @@ func TestRunServesLogin(t *testing.T) {
 	res, err := http.Post(apiURL+"/user/login", "application/json", strings.NewReader(`{"username":"guang","password":"123456"}`))
 	require.NoError(t, err)
 	defer res.Body.Close()
-	assert.Equal(t, http.StatusCreated, res.StatusCode, "step 01 (login.go) and step 01 (users.go): the running server logs the demo user in")
+	require.Equal(t, http.StatusCreated, res.StatusCode, "step 01 (login.go) and step 01 (users.go): the running server logs guang / 123456 in")
+	token, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	_, _, err = parseClaims(string(token), testSecret, time.Now())
+	assert.NoError(t, err, "step 01 (token.go): the running server's login answered %.40q, which does not verify with JWT_SECRET: %v", token, err)
 }
 
 func TestRunServesThePage(t *testing.T) {
@@ -111,6 +145,48 @@ func TestRunRefusesShortSecret(t *testing.T) {
 	err := runRefusing(t, label, map[string]string{"JWT_SECRET": "too-short"})
 	require.Error(t, err, label+"run with a 9-byte JWT_SECRET returned nil; want a refusal: an HS256 key is at least 32 bytes (RFC 7518 §3.2)")
 	assert.Contains(t, err.Error(), "at least 32 bytes", label+"the refusal says how long the secret must be")
+}
+
+func TestRunRefusesAnEmptySecret(t *testing.T) {
+	const label = "step 01 (config.go): "
+	err := runRefusing(t, label, map[string]string{"JWT_SECRET": ""})
+	require.Error(t, err, label+"run with JWT_SECRET set but empty returned nil; want a refusal: an empty value is a deployment slip, not a request for the development secret")
+	assert.Contains(t, err.Error(), "set but empty", label+"the refusal says what is wrong")
+	assert.Contains(t, err.Error(), "openssl rand -base64 32", label+"the refusal says how to make a secret")
+}
+
+func TestRunDevelopmentSecretOnlyOnLoopback(t *testing.T) {
+	const label = "step 01 (config.go): "
+	stderr, err := runCanceled(t, label, nil, "-addr", "127.0.0.1:0")
+	require.NoError(t, err, label+"run with JWT_SECRET unset on 127.0.0.1: refused; want the development secret")
+	assert.Contains(t, stderr, "WARNING: JWT_SECRET is not set", label+"run with JWT_SECRET unset on 127.0.0.1: stderr %q; want a warning", stderr)
+
+	for _, addr := range []string{"0.0.0.0:0", ":0"} {
+		err := runRefusing(t, label, nil, "-addr", addr)
+		require.Error(t, err, label+"run with JWT_SECRET unset on -addr %s returned nil; want a refusal: anyone who can reach it could forge tokens", addr)
+		assert.Contains(t, err.Error(), "not a loopback address", label+"-addr %s: the refusal says why", addr)
+	}
+}
+
+func TestRunRefusesAGuessableSecret(t *testing.T) {
+	const label = "step 01 (config.go): "
+	for _, secret := range []string{devSecret, strings.Repeat("a", 32), strings.Repeat(" ", 32)} {
+		env := map[string]string{"JWT_SECRET": secret}
+		err := runRefusing(t, label, env)
+		require.Error(t, err, label+"run with JWT_SECRET=%.40q returned nil; want a refusal: anyone could guess it", secret)
+		assert.Contains(t, err.Error(), "-dev", label+"JWT_SECRET=%.40q: the refusal names the way out for development", secret)
+
+		stderr, err := runCanceled(t, label, env, "-dev")
+		require.NoError(t, err, label+"run -dev with JWT_SECRET=%.40q: refused; want it accepted in development mode", secret)
+		assert.Contains(t, stderr, "WARNING", label+"run -dev with JWT_SECRET=%.40q: stderr %q; want a warning", secret, stderr)
+	}
+}
+
+func TestRunAcceptsAGoodSecretSilently(t *testing.T) {
+	const label = "step 01 (config.go): "
+	stderr, err := runCanceled(t, label, map[string]string{"JWT_SECRET": string(testSecret)})
+	require.NoError(t, err, label+"run with a good 32-byte JWT_SECRET: refused; want it accepted")
+	assert.Empty(t, stderr, label+"run with a good JWT_SECRET: want nothing on stderr")
 }
 
 func TestRunRefusesBadFlag(t *testing.T) {

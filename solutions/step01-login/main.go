@@ -21,28 +21,30 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args, os.LookupEnv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
 		os.Exit(1)
 	}
 }
 
 // run is the whole program: main only hands it the outside world, so tests
-// can run it with their own arguments, environment and output.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// can run it with their own arguments, environment and output. lookupEnv is
+// os.LookupEnv: it tells a variable set to "" from one not set at all.
+func run(ctx context.Context, args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "localhost:3000", "`host:port` the API listens on")
+	dev := fs.Bool("dev", false, "development mode: accept a guessable JWT_SECRET (or none, on any -addr), with a warning; never in production")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 
-	secret, err := loadSecret(getenv, stderr)
+	secret, err := loadSecret(lookupEnv, *addr, *dev, stderr)
 	if err != nil {
 		return err
 	}
 	tokens := NewTokens(secret, time.Now)
-	handler := NewServer(DemoUsers(), tokens)
+	handler := NewServer(demoUsers(), tokens)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -51,6 +53,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintf(stdout, "API listening on http://%s\n", ln.Addr())
 	return serve(ctx, ln, handler)
 }
+
+// demoUsers builds the user store run serves. main_test.go swaps in one
+// hashed at bcrypt's lowest cost: a cost-10 login can take 8–10 s under
+// -race on a busy machine, past the server's 10 s WriteTimeout.
+var demoUsers = DemoUsers
 
 // The limits of every server this program runs.
 const (
