@@ -19,9 +19,10 @@ type Claims struct {
 }
 
 // Validate is called by the parser after the registered claims are
-// checked: we rely on username, so a token without one is refused.
+// checked: we rely on username and iat, so a token without them is refused
+// (the parser checks iat only when a token has one).
 func (c *Claims) Validate() error {
-	// TODO 2 (token.go): refuse a token without a username.
+	// TODO 2 (token.go): refuse a token without a username, or without an iat.
 	return nil
 }
 
@@ -41,7 +42,8 @@ func NewTokens(secret []byte, now func() time.Time) *Tokens {
 		now:    now,
 		ttl:    tokenTTL,
 		// TODO 2 (token.go): build the parser, once for every request: HS256
-		//   only, exp required, iat not in the future, no leeway, time from now.
+		//   only, exp required, iat not in the future, strict base64url (one
+		//   spelling per token), no leeway, time from now.
 	}
 }
 
@@ -59,13 +61,20 @@ func (t *Tokens) Sign(username string) (string, error) {
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(t.secret)
 }
 
-// Verify checks token — its algorithm, signature, exp, nbf and iat, and
-// its username — and returns its claims.
+// Verify checks token — its encoding, algorithm, crit header, signature,
+// exp, nbf and iat, and its username — and returns its claims.
 func (t *Tokens) Verify(token string) (*Claims, error) {
 	// TODO 2 (token.go): verify token with t.parser; return its claims, or the error.
 	return nil, errors.New("TODO 2 (token.go): not written yet")
 }
 
 // key hands the parser our secret. It is only called once the parser has
-// checked that the token says HS256.
-func (t *Tokens) key(*jwt.Token) (any, error) { return t.secret, nil }
+// checked that the token says HS256. A header with crit names extensions
+// the token requires us to understand (RFC 7515 §4.1.11); we understand
+// none, so such a token is refused.
+func (t *Tokens) key(token *jwt.Token) (any, error) {
+	if _, ok := token.Header["crit"]; ok {
+		return nil, errors.New("crit header: no extension is understood here")
+	}
+	return t.secret, nil
+}

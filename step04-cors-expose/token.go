@@ -19,10 +19,14 @@ type Claims struct {
 }
 
 // Validate is called by the parser after the registered claims are
-// checked: we rely on username, so a token without one is refused.
+// checked: we rely on username and iat, so a token without them is refused
+// (the parser checks iat only when a token has one).
 func (c *Claims) Validate() error {
-	if c.Username == "" {
+	switch {
+	case c.Username == "":
 		return errors.New("username claim is missing")
+	case c.IssuedAt == nil:
+		return errors.New("iat claim is missing")
 	}
 	return nil
 }
@@ -47,6 +51,7 @@ func NewTokens(secret []byte, now func() time.Time) *Tokens {
 			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), // no alg: none, no HS512, no RS256
 			jwt.WithExpirationRequired(),                                 // no token without exp
 			jwt.WithIssuedAt(),                                           // no token issued in the future
+			jwt.WithStrictDecoding(),                                     // one spelling per token: no stray bits in base64url
 			jwt.WithLeeway(0),                                            // we issue and verify: no clock skew
 			jwt.WithTimeFunc(now),
 		),
@@ -67,8 +72,8 @@ func (t *Tokens) Sign(username string) (string, error) {
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(t.secret)
 }
 
-// Verify checks token — its algorithm, signature, exp, nbf and iat, and
-// its username — and returns its claims.
+// Verify checks token — its encoding, algorithm, crit header, signature,
+// exp, nbf and iat, and its username — and returns its claims.
 func (t *Tokens) Verify(token string) (*Claims, error) {
 	claims := &Claims{}
 	if _, err := t.parser.ParseWithClaims(token, claims, t.key); err != nil {
@@ -78,5 +83,12 @@ func (t *Tokens) Verify(token string) (*Claims, error) {
 }
 
 // key hands the parser our secret. It is only called once the parser has
-// checked that the token says HS256.
-func (t *Tokens) key(*jwt.Token) (any, error) { return t.secret, nil }
+// checked that the token says HS256. A header with crit names extensions
+// the token requires us to understand (RFC 7515 §4.1.11); we understand
+// none, so such a token is refused.
+func (t *Tokens) key(token *jwt.Token) (any, error) {
+	if _, ok := token.Header["crit"]; ok {
+		return nil, errors.New("crit header: no extension is understood here")
+	}
+	return t.secret, nil
+}

@@ -22,6 +22,35 @@ func forge(t *testing.T, method jwt.SigningMethod, claims jwt.Claims, key any) s
 	return token
 }
 
+// forgeCrit signs claims with our secret and HS256, under a header whose
+// crit lists an extension (RFC 7797's unencoded payload) that the verifier
+// must understand or refuse the token.
+func forgeCrit(t *testing.T, claims jwt.Claims) string {
+	t.Helper()
+	token := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+	token.Header["b64"] = true
+	token.Header["crit"] = []string{"b64"}
+	signed, err := token.SignedString(testSecret)
+	require.NoError(t, err)
+	return signed
+}
+
+// otherSpellings returns token with the last character of its signature
+// changed in its unused low bits, three ways. An HS256 signature is 32
+// bytes, 43 base64url characters: the last one carries 4 bits of the
+// signature and 2 bits that a lenient decoder ignores.
+func otherSpellings(token string) []string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, token[len(token)-1])
+	var spellings []string
+	for bits := range 4 {
+		if c := alphabet[last&^3|bits]; c != token[len(token)-1] {
+			spellings = append(spellings, token[:len(token)-1]+string(c))
+		}
+	}
+	return spellings
+}
+
 // validClaims are the claims of a good token issued at fakeNow.
 func validClaims() *Claims {
 	return &Claims{Username: "guang", RegisteredClaims: jwt.RegisteredClaims{
@@ -57,6 +86,9 @@ func badTokens(t *testing.T) []struct{ name, token string } {
 		{"iat in the future", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.IssuedAt = jwt.NewNumericDate(fakeNow.Add(time.Hour)) }), testSecret)},
 		{"no exp (the chapter accepts it, and renews it)", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.ExpiresAt = nil }), testSecret)},
 		{"no username", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.Username = "" }), testSecret)},
+		{"no iat", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.IssuedAt = nil }), testSecret)},
+		{"a crit header (RFC 7515 §4.1.11)", forgeCrit(t, validClaims())},
+		{"the signature's last character with other unused bits", otherSpellings(good)[0]},
 		{"alg none", forge(t, jwt.SigningMethodNone, validClaims(), jwt.UnsafeAllowNoneSignatureType)},
 		{"HS384 with the same secret", forge(t, jwt.SigningMethodHS384, validClaims(), testSecret)},
 		{"HS512 with the same secret (the chapter accepts it)", forge(t, jwt.SigningMethodHS512, validClaims(), testSecret)},
@@ -107,6 +139,24 @@ func TestTokensVerify(t *testing.T) {
 			require.Error(t, err, todoVerify+"Verify accepted a forged or broken token (%s); want an error", bad.name)
 			assert.Nil(t, claims, todoVerify+"no claims for a refused token")
 		})
+	}
+}
+
+// TestTokensVerifyOneSpellingPerToken: a token has one spelling. Were the
+// unused bits of the signature's last character ignored, four strings
+// would verify as one token (and a cache of verified tokens would hold
+// each of them).
+func TestTokensVerifyOneSpellingPerToken(t *testing.T) {
+	tokens := NewTokens(testSecret, fixedClock(fakeNow))
+	good := forge(t, jwt.SigningMethodHS256, validClaims(), testSecret)
+	_, err := tokens.Verify(good)
+	require.NoError(t, err, todoVerify+"Verify(a good HS256 token) must return its claims; its other spellings are tried once it does")
+	spellings := otherSpellings(good)
+	require.Len(t, spellings, 3, "three other spellings of the signature's last character")
+	for _, other := range spellings {
+		claims, err := tokens.Verify(other)
+		assert.Error(t, err, todoVerify+"Verify accepted a good token whose signature ends in %q instead of %q (the same bits, other unused low bits); want strict base64url decoding: one spelling per token", other[len(other)-1:], good[len(good)-1:])
+		assert.Nil(t, claims, todoVerify+"no claims for a refused token")
 	}
 }
 
