@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -18,15 +19,18 @@ type Claims struct {
 }
 
 // Validate is called by the parser after the registered claims are
-// checked: we rely on username and auth_time, so a token without them is
-// refused.
+// checked: we rely on username, iat and auth_time, so a token without them
+// is refused (the parser checks iat only when a token has one), and on a
+// login that came before the token: auth_time <= iat.
 func (c *Claims) Validate() error {
 	switch {
 	case c.Username == "":
 		return errors.New("username claim is missing")
+	case c.IssuedAt == nil:
+		return errors.New("iat claim is missing")
 	case c.AuthTime == nil:
 		return errors.New("auth_time claim is missing")
-	case c.IssuedAt != nil && c.IssuedAt.Before(c.AuthTime.Time):
+	case c.IssuedAt.Before(c.AuthTime.Time):
 		return errors.New("auth_time is after iat")
 	}
 	return nil
@@ -62,6 +66,7 @@ func NewTokensWith(secret []byte, now func() time.Time, policy Policy) *Tokens {
 			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), // no alg: none, no HS512, no RS256
 			jwt.WithExpirationRequired(),                                 // no token without exp
 			jwt.WithIssuedAt(),                                           // no token issued in the future
+			jwt.WithStrictDecoding(),                                     // one spelling per token: no stray bits in base64url
 			jwt.WithLeeway(0),                                            // we issue and verify: no clock skew
 			jwt.WithTimeFunc(now),
 		),
@@ -101,10 +106,11 @@ func (t *Tokens) sign(username string, authTime, now, exp time.Time) (string, er
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(t.secret)
 }
 
-// Verify checks token — its algorithm, signature, exp, nbf and iat, and
-// its username and auth_time — and returns its claims, which the caller
-// must not change. A token verified before is taken from the cache until
-// it expires.
+// Verify checks token — its encoding, algorithm, crit header, signature,
+// exp, nbf and iat, its username and auth_time, and that it keeps to the
+// policy — and returns its claims, which the caller must not change. A
+// token verified before is taken from the cache until it expires: only a
+// token that passed every check is cached.
 func (t *Tokens) Verify(token string) (*Claims, error) {
 	if claims, ok := t.verified.get(token, t.now()); ok {
 		return claims, nil
@@ -113,10 +119,35 @@ func (t *Tokens) Verify(token string) (*Claims, error) {
 	if _, err := t.parser.ParseWithClaims(token, claims, t.key); err != nil {
 		return nil, err
 	}
+	if err := t.withinPolicy(claims); err != nil {
+		return nil, err
+	}
 	t.verified.put(token, claims)
 	return claims, nil
 }
 
+// withinPolicy checks what only the policy knows and Renew relies on: a
+// token lives at most TTL from its iat, and never past auth_time +
+// MaxSession. Sign and Renew make no other token; one that breaks these
+// was signed by someone else who holds the secret, or under an older,
+// longer policy, and would otherwise outlive the session cap.
+func (t *Tokens) withinPolicy(c *Claims) error {
+	switch {
+	case c.ExpiresAt.Sub(c.IssuedAt.Time) > t.policy.TTL:
+		return fmt.Errorf("%w: exp is more than the TTL (%v) after iat", jwt.ErrTokenInvalidClaims, t.policy.TTL)
+	case c.ExpiresAt.After(c.AuthTime.Add(t.policy.MaxSession)):
+		return fmt.Errorf("%w: exp is more than the maximum session (%v) after auth_time", jwt.ErrTokenInvalidClaims, t.policy.MaxSession)
+	}
+	return nil
+}
+
 // key hands the parser our secret. It is only called once the parser has
-// checked that the token says HS256.
-func (t *Tokens) key(*jwt.Token) (any, error) { return t.secret, nil }
+// checked that the token says HS256. A header with crit names extensions
+// the token requires us to understand (RFC 7515 §4.1.11); we understand
+// none, so such a token is refused.
+func (t *Tokens) key(token *jwt.Token) (any, error) {
+	if _, ok := token.Header["crit"]; ok {
+		return nil, errors.New("crit header: no extension is understood here")
+	}
+	return t.secret, nil
+}

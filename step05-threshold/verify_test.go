@@ -22,6 +22,35 @@ func forge(t *testing.T, method jwt.SigningMethod, claims jwt.Claims, key any) s
 	return token
 }
 
+// forgeCrit signs claims with our secret and HS256, under a header whose
+// crit lists an extension (RFC 7797's unencoded payload) that the verifier
+// must understand or refuse the token.
+func forgeCrit(t *testing.T, claims jwt.Claims) string {
+	t.Helper()
+	token := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+	token.Header["b64"] = true
+	token.Header["crit"] = []string{"b64"}
+	signed, err := token.SignedString(testSecret)
+	require.NoError(t, err)
+	return signed
+}
+
+// otherSpellings returns token with the last character of its signature
+// changed in its unused low bits, three ways. An HS256 signature is 32
+// bytes, 43 base64url characters: the last one carries 4 bits of the
+// signature and 2 bits that a lenient decoder ignores.
+func otherSpellings(token string) []string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, token[len(token)-1])
+	var spellings []string
+	for bits := range 4 {
+		if c := alphabet[last&^3|bits]; c != token[len(token)-1] {
+			spellings = append(spellings, token[:len(token)-1]+string(c))
+		}
+	}
+	return spellings
+}
+
 // validClaims are the claims of a good token issued at fakeNow.
 func validClaims() *Claims {
 	return &Claims{Username: "guang", AuthTime: jwt.NewNumericDate(fakeNow), RegisteredClaims: jwt.RegisteredClaims{
@@ -46,10 +75,12 @@ func badTokens(t *testing.T) []struct{ name, token string } {
 	tampered := base64.RawURLEncoding.EncodeToString([]byte(`{"username":"admin","exp":1900000000,"iat":1795755302}`))
 	return []struct{ name, token string }{
 		{"expired a second ago", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) {
+			c.AuthTime = jwt.NewNumericDate(fakeNow.Add(-7 * 24 * time.Hour))
 			c.IssuedAt = jwt.NewNumericDate(fakeNow.Add(-7 * 24 * time.Hour))
 			c.ExpiresAt = jwt.NewNumericDate(fakeNow.Add(-time.Second))
 		}), testSecret)},
 		{"expiring exactly now", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) {
+			c.AuthTime = jwt.NewNumericDate(fakeNow.Add(-7 * 24 * time.Hour))
 			c.IssuedAt = jwt.NewNumericDate(fakeNow.Add(-7 * 24 * time.Hour))
 			c.ExpiresAt = jwt.NewNumericDate(fakeNow)
 		}), testSecret)},
@@ -57,6 +88,9 @@ func badTokens(t *testing.T) []struct{ name, token string } {
 		{"iat in the future", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.IssuedAt = jwt.NewNumericDate(fakeNow.Add(time.Hour)) }), testSecret)},
 		{"no exp (the chapter accepts it, and renews it)", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.ExpiresAt = nil }), testSecret)},
 		{"no username", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.Username = "" }), testSecret)},
+		{"no iat", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.IssuedAt = nil }), testSecret)},
+		{"a crit header (RFC 7515 §4.1.11)", forgeCrit(t, validClaims())},
+		{"the signature's last character with other unused bits", otherSpellings(good)[0]},
 		{"no auth_time", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.AuthTime = nil }), testSecret)},
 		{"auth_time after iat", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.AuthTime = jwt.NewNumericDate(fakeNow.Add(time.Second)) }), testSecret)},
 		{"alg none", forge(t, jwt.SigningMethodNone, validClaims(), jwt.UnsafeAllowNoneSignatureType)},
@@ -112,6 +146,24 @@ func TestTokensVerify(t *testing.T) {
 	}
 }
 
+// TestTokensVerifyOneSpellingPerToken: a token has one spelling. Were the
+// unused bits of the signature's last character ignored, four strings
+// would verify as one token (and a cache of verified tokens would hold
+// each of them).
+func TestTokensVerifyOneSpellingPerToken(t *testing.T) {
+	tokens := NewTokens(testSecret, fixedClock(fakeNow))
+	good := forge(t, jwt.SigningMethodHS256, validClaims(), testSecret)
+	_, err := tokens.Verify(good)
+	require.NoError(t, err, todoVerify+"Verify(a good HS256 token) must return its claims; its other spellings are tried once it does")
+	spellings := otherSpellings(good)
+	require.Len(t, spellings, 3, "three other spellings of the signature's last character")
+	for _, other := range spellings {
+		claims, err := tokens.Verify(other)
+		assert.Error(t, err, todoVerify+"Verify accepted a good token whose signature ends in %q instead of %q (the same bits, other unused low bits); want strict base64url decoding: one spelling per token", other[len(other)-1:], good[len(good)-1:])
+		assert.Nil(t, claims, todoVerify+"no claims for a refused token")
+	}
+}
+
 func TestTokensVerifyExpiredIsErrTokenExpired(t *testing.T) {
 	later := NewTokens(testSecret, fixedClock(fakeNow.Add(8*24*time.Hour)))
 	_, err := later.Verify(forge(t, jwt.SigningMethodHS256, validClaims(), testSecret))
@@ -130,4 +182,74 @@ func BenchmarkVerify(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// todoSession labels the checks this step adds to Verify (given code): the
+// relations between auth_time, iat and exp that Renew relies on.
+const todoSession = "step 05 (token.go): "
+
+// TestTokensVerifyKeepsToThePolicy: every token Sign and Renew make has
+// auth_time <= iat, exp - iat <= TTL and exp <= auth_time + MaxSession;
+// Verify refuses any other, even signed with our secret, so that no token
+// outlives the session cap or is renewed past it.
+func TestTokensVerifyKeepsToThePolicy(t *testing.T) {
+	tokens := NewTokens(testSecret, fixedClock(fakeNow))
+	at := func(authTime, iat, exp time.Duration) *Claims {
+		return with(func(c *Claims) {
+			c.AuthTime = jwt.NewNumericDate(fakeNow.Add(authTime))
+			c.IssuedAt = jwt.NewNumericDate(fakeNow.Add(iat))
+			c.ExpiresAt = jwt.NewNumericDate(fakeNow.Add(exp))
+		})
+	}
+	for _, tt := range []struct {
+		name   string
+		claims *Claims
+		ok     bool
+	}{
+		{"a login: exp exactly TTL after iat", at(0, 0, 7*day), true},
+		{"a renewal at the cap: exp exactly auth_time + MaxSession", at(-25*day, -time.Hour, 5*day), true},
+		{"auth_time = iat, an hour ago", at(-time.Hour, -time.Hour, 7*day-time.Hour), true},
+		{"exp a second more than TTL after iat", at(0, 0, 7*day+time.Second), false},
+		{"exp a year ahead", at(0, 0, 365*day), false},
+		{"exp a second past auth_time + MaxSession", at(-25*day, 0, 5*day+time.Second), false},
+		{"a month-old login renewed to 7 more days", at(-30*day, 0, 7*day), false},
+		{"auth_time a second after iat", at(time.Second, 0, 7*day), false},
+		{"no iat, auth_time an hour ahead", with(func(c *Claims) {
+			c.IssuedAt = nil
+			c.AuthTime = jwt.NewNumericDate(fakeNow.Add(time.Hour))
+		}), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			token := forge(t, jwt.SigningMethodHS256, tt.claims, testSecret)
+			claims, err := tokens.Verify(token)
+			if tt.ok {
+				require.NoError(t, err, todoSession+"Verify refused a token %s (signed with our secret); want its claims", tt.name)
+				return
+			}
+			require.Error(t, err, todoSession+"Verify accepted a token signed with our secret, %s; want it refused (TTL %v, MaxSession %v)", tt.name, 7*day, 30*day)
+			assert.Nil(t, claims, todoSession+"no claims for a refused token")
+			_, cached := tokens.verified.get(token, fakeNow)
+			assert.False(t, cached, todoSession+"a refused token is never cached (%s)", tt.name)
+			_, err = tokens.Verify(token)
+			assert.Error(t, err, todoSession+"a refused token is refused again (%s)", tt.name)
+		})
+	}
+}
+
+// TestTokensVerifyFollowsThePolicy: the rules are the server's policy, not
+// the one a token was signed under. Restarted with shorter tokens, the
+// server refuses the longer ones it signed before.
+func TestTokensVerifyFollowsThePolicy(t *testing.T) {
+	long, err := NewTokens(testSecret, fixedClock(fakeNow)).Sign("guang")
+	require.NoError(t, err)
+	short := Policy{TTL: 8 * time.Second, RenewBefore: 4 * time.Second, MaxSession: 14 * time.Second}
+	require.NoError(t, short.Validate())
+	tokens := NewTokensWith(testSecret, fixedClock(fakeNow), short)
+
+	_, err = tokens.Verify(long)
+	assert.Error(t, err, todoSession+"a 7-day token verified under a policy of 8-second tokens; want it refused")
+	own, err := tokens.Sign("guang")
+	require.NoError(t, err)
+	_, err = tokens.Verify(own)
+	assert.NoError(t, err, todoSession+"Verify refused a token Sign made under the same policy")
 }
