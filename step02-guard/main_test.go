@@ -166,3 +166,16 @@ func TestRunRefusesBadFlag(t *testing.T) {
 	err := runRefusing(t, label, nil, "-no-such-flag")
 	assert.Error(t, err, label+"run with -no-such-flag returned nil; want the unknown flag refused")
 }
+
+func TestRunHelp(t *testing.T) {
+	const label = "step 01 (main.go): "
+	stderr, err := runCanceled(t, label, nil, "-h")
+	assert.Contains(t, stderr, "-addr", label+"run -h: stderr %q; want the usage, which lists the flags", stderr)
+	var out bytes.Buffer
+	assert.Equal(t, 0, exitCode(err, &out), label+"run -h returned %v; want exit status 0: help was asked for, nothing failed", err)
+	assert.Empty(t, out.String(), label+"run -h: want no error line after the usage")
+
+	out.Reset()
+	assert.Equal(t, 1, exitCode(fmt.Errorf("-ttl is 0s"), &out), label+"a real error exits with status 1")
+	assert.Equal(t, "error: -ttl is 0s\n", out.String(), label+"a real error is printed")
+}

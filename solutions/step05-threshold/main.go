@@ -24,9 +24,19 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args, os.LookupEnv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintf(os.Stderr, "error: %v\n", err)
-		os.Exit(1)
+		os.Exit(exitCode(err, os.Stderr))
 	}
+}
+
+// exitCode is the exit status for run's error, which it prints: 0 for -h
+// (the flag package has printed the usage: help was asked for, nothing
+// failed), else 1.
+func exitCode(err error, stderr io.Writer) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintf(stderr, "error: %v\n", err)
+	return 1
 }
 
 // run is the whole program: main only hands it the outside world, so tests
