@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -139,6 +140,23 @@ func TestRunServesThePage(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 	assert.Equal(t, pageURL, res.Header.Get("Access-Control-Allow-Origin"), "step 04 (main.go): by default the page's own origin may call the API")
+
+	// The chapter's React client, on Vite's dev server at its default port,
+	// works against the API unchanged.
+	for _, vite := range []string{"http://localhost:5173", "http://127.0.0.1:5173"} {
+		req.Header.Set("Origin", vite)
+		res, err = http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, vite, res.Header.Get("Access-Control-Allow-Origin"), "step 04 (main.go): by default Vite's dev server at %s may call the API", vite)
+	}
+}
+
+func TestRunPagePort(t *testing.T) {
+	const label = "step 04 (main.go): "
+	stderr, err := runCanceled(t, label, nil, "-h")
+	require.ErrorIs(t, err, flag.ErrHelp)
+	assert.Contains(t, stderr, `(default "localhost:4800")`, label+"-web-addr: want the page on port 4800 by default, not Vite's 5173 (the chapter's client runs there): %q", stderr)
 }
 
 func TestRunRefusesShortSecret(t *testing.T) {

@@ -46,8 +46,8 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "localhost:3000", "`host:port` the API listens on")
 	dev := fs.Bool("dev", false, "development mode: accept a guessable JWT_SECRET (or none, on any -addr), with a warning; never in production")
-	webAddr := fs.String("web-addr", "localhost:5173", "`host:port` the course page is served on: a second origin, like the chapter's Vite dev server")
-	allowOrigin := fs.String("allow-origin", "", "comma-separated `origins` whose pages may call the API (default: the course page's own)")
+	webAddr := fs.String("web-addr", "localhost:4800", "`host:port` the course page is served on: a second origin, on a port no common dev server takes by default")
+	allowOrigin := fs.String("allow-origin", "", "comma-separated `origins` whose pages may call the API (default: the course page's own, and Vite's dev server at http://localhost:5173)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	}
 	apiBase, pageURL := baseURL(*addr, apiLn.Addr()), baseURL(*webAddr, webLn.Addr())
 	if origins == nil {
-		origins = loopbackAliases(pageURL)
+		origins = defaultOrigins(pageURL)
 	}
 	fmt.Fprintf(stdout, "API listening on %s\n", apiBase)
 	fmt.Fprintf(stdout, "course page on %s (origins allowed to call the API: %s)\n", pageURL, strings.Join(origins, ", "))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -89,6 +90,23 @@ func baseURL(flagAddr string, actual net.Addr) string {
 	}
 	_, port, _ := net.SplitHostPort(actual.String())
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// viteDevOrigins are the origins of Vite's dev server on its default port,
+// where the chapter's React client runs: allowed by default, so that it
+// works against the API unchanged, next to the course page.
+var viteDevOrigins = []string{"http://localhost:5173", "http://127.0.0.1:5173"}
+
+// defaultOrigins is the default of -allow-origin: the course page's own
+// origin under each loopback name, and Vite's dev server.
+func defaultOrigins(pageURL string) []string {
+	origins := loopbackAliases(pageURL)
+	for _, o := range viteDevOrigins {
+		if !slices.Contains(origins, o) { // the page itself may be on 5173
+			origins = append(origins, o)
+		}
+	}
+	return origins
 }
 
 // loopbackAliases is the default allowed origin: the page's own, under each
