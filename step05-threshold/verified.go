@@ -1,12 +1,15 @@
 package main
 
 import (
+	"container/list"
 	"sync"
 	"time"
 )
 
-// maxVerified bounds the cache of verified tokens: about 1 MiB of tokens.
-const maxVerified = 4096
+// maxVerified bounds the cache of verified tokens: 25,000 tokens, about
+// 600 bytes each with their claims, so at most about 15 MiB
+// (TestVerifiedCacheMemory measures it).
+const maxVerified = 25_000
 
 // verifiedCache remembers the tokens that passed verification, by their
 // exact bytes, until they expire. With near-expiry renewal a client sends
@@ -19,34 +22,77 @@ const maxVerified = 4096
 // tokens that verified, so a flood of forged ones cannot fill it. The
 // claims it returns are shared between requests: read them, never change
 // them.
+//
+// When it is full it forgets the token used longest ago (least recently
+// used): as long as the active users' tokens fit, every one of them keeps
+// hitting. Past the bound, the tokens used least recently are verified in
+// full again, no worse than without a cache.
 type verifiedCache struct {
-	mu     sync.RWMutex
-	claims map[string]*Claims
+	mu      sync.Mutex // every get moves its token to the front: a write
+	size    int        // room for this many tokens
+	byToken map[string]*list.Element
+	recent  *list.List // of *verifiedEntry, most recently used first
 }
 
-func newVerifiedCache() *verifiedCache {
-	return &verifiedCache{claims: make(map[string]*Claims)}
+type verifiedEntry struct {
+	token  string
+	claims *Claims
+}
+
+func newVerifiedCache() *verifiedCache { return newVerifiedCacheOf(maxVerified) }
+
+// newVerifiedCacheOf returns a cache with room for size tokens (0: it
+// remembers nothing, and every token is verified in full).
+func newVerifiedCacheOf(size int) *verifiedCache {
+	return &verifiedCache{size: size, byToken: make(map[string]*list.Element), recent: list.New()}
 }
 
 // get returns the claims of token if it was verified before and has not
 // expired at now.
 func (c *verifiedCache) get(token string, now time.Time) (*Claims, bool) {
-	c.mu.RLock()
-	claims, ok := c.claims[token]
-	c.mu.RUnlock()
-	if !ok || !now.Before(claims.ExpiresAt.Time) {
-		return nil, false // unknown, or expired: the parser will say which
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byToken[token]
+	if !ok {
+		return nil, false // unknown: the parser decides
 	}
-	return claims, true
+	entry := e.Value.(*verifiedEntry)
+	if !now.Before(entry.claims.ExpiresAt.Time) {
+		c.remove(e) // expired: never returned again; the parser says why
+		return nil, false
+	}
+	c.recent.MoveToFront(e)
+	return entry.claims, true
 }
 
-// put remembers a verified token. When the cache is full it starts again
-// empty: simple, and bounded.
+// put remembers a verified token. When the cache is full it first forgets
+// the token used longest ago.
 func (c *verifiedCache) put(token string, claims *Claims) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.claims) >= maxVerified {
-		clear(c.claims)
+	if c.size <= 0 {
+		return
 	}
-	c.claims[token] = claims
+	if e, ok := c.byToken[token]; ok { // verified twice at once by two requests
+		e.Value.(*verifiedEntry).claims = claims
+		c.recent.MoveToFront(e)
+		return
+	}
+	if c.recent.Len() >= c.size {
+		c.remove(c.recent.Back())
+	}
+	c.byToken[token] = c.recent.PushFront(&verifiedEntry{token, claims})
+}
+
+// remove forgets one entry; c.mu is held.
+func (c *verifiedCache) remove(e *list.Element) {
+	delete(c.byToken, e.Value.(*verifiedEntry).token)
+	c.recent.Remove(e)
+}
+
+// len is the number of tokens held.
+func (c *verifiedCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.recent.Len()
 }

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/rand"
+	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -66,13 +69,108 @@ func TestVerifiedCacheHoldsOnlyVerifiedTokens(t *testing.T) {
 	assert.False(t, cached, todoCache+"a tampered token is never cached")
 }
 
+// cacheTokens returns n distinct token strings and their claims, as a
+// cache holds them (no signature needed: the cache only stores).
+func cacheTokens(n int) ([]string, []*Claims) {
+	tokens, claims := make([]string, n), make([]*Claims, n)
+	for i := range n {
+		c := validClaims()
+		c.ID = fmt.Sprintf("jti-%d", i)
+		tokens[i], claims[i] = "token-"+c.ID, c
+	}
+	return tokens, claims
+}
+
 func TestVerifiedCacheIsBounded(t *testing.T) {
 	cache := newVerifiedCache()
-	claims := validClaims()
-	for i := range maxVerified + 10 {
-		cache.put(strings.Repeat("x", i+1), claims)
+	tokens, claims := cacheTokens(maxVerified + 10)
+	for i, token := range tokens {
+		cache.put(token, claims[i])
 	}
-	assert.LessOrEqual(t, len(cache.claims), maxVerified, todoCache+"the cache is bounded")
+	assert.Equal(t, maxVerified, cache.len(), todoCache+"the cache holds at most maxVerified tokens")
+	_, ok := cache.get(tokens[0], fakeNow)
+	assert.False(t, ok, todoCache+"the token used longest ago is forgotten first")
+	got, ok := cache.get(tokens[len(tokens)-1], fakeNow)
+	assert.True(t, ok, todoCache+"a full cache keeps the newest token (it must not start again empty)")
+	assert.Same(t, claims[len(claims)-1], got, todoCache+"the newest token's claims")
+}
+
+func TestVerifiedCacheKeepsTheRecentlyUsed(t *testing.T) {
+	cache := newVerifiedCacheOf(3)
+	tokens, claims := cacheTokens(4)
+	for i := range 3 {
+		cache.put(tokens[i], claims[i])
+	}
+	_, ok := cache.get(tokens[0], fakeNow) // token 0 is now the most recently used
+	require.True(t, ok, todoCache+"a token just put is cached")
+	cache.put(tokens[3], claims[3]) // full: token 1, used longest ago, goes
+	for i, want := range []bool{true, false, true, true} {
+		_, ok := cache.get(tokens[i], fakeNow)
+		assert.Equal(t, want, ok, todoCache+"room for 3, tokens 0-2 put, 0 used, 3 put: is token %d cached?", i)
+	}
+}
+
+func TestVerifiedCacheHotSetKeepsHitting(t *testing.T) {
+	// More active users than the old bound of 4,096, fewer than maxVerified:
+	// after the first request of each, every request is a hit.
+	const users = 10_000
+	require.Less(t, users, maxVerified)
+	cache := newVerifiedCache()
+	tokens, claims := cacheTokens(users)
+	for i, token := range tokens {
+		cache.put(token, claims[i])
+	}
+	for round := range 3 {
+		misses := 0
+		for i, token := range tokens {
+			if got, ok := cache.get(token, fakeNow); !ok || got != claims[i] {
+				misses++
+			}
+		}
+		assert.Zero(t, misses, todoCache+"round %d over %d users: %d misses; want every token cached", round, users, misses)
+	}
+}
+
+func TestVerifiedCacheForgetsExpired(t *testing.T) {
+	cache := newVerifiedCache()
+	claims := validClaims()
+	cache.put("token", claims)
+	_, ok := cache.get("token", claims.ExpiresAt.Add(-time.Second))
+	require.True(t, ok, todoCache+"cached a second before exp")
+	_, ok = cache.get("token", claims.ExpiresAt.Time)
+	assert.False(t, ok, todoCache+"a token is never returned at or after its exp")
+	assert.Zero(t, cache.len(), todoCache+"an expired token is dropped when found")
+	_, ok = cache.get("token", claims.ExpiresAt.Add(-time.Second))
+	assert.False(t, ok, todoCache+"an expired token, once dropped, stays dropped")
+}
+
+func TestVerifiedCacheMemory(t *testing.T) {
+	// A full cache, with tokens and claims as the server holds them: each
+	// token a real one, kept as part of its "Bearer …" header value, and
+	// claims allocated field by field as the JSON decoder does.
+	tokens := NewTokens(testSecret, fixedClock(fakeNow))
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	cache := newVerifiedCache()
+	for range maxVerified {
+		token, err := tokens.Sign("guang")
+		require.NoError(t, err)
+		header := "Bearer " + token
+		claims := &Claims{Username: strings.Clone("guang"), AuthTime: jwt.NewNumericDate(fakeNow), RegisteredClaims: jwt.RegisteredClaims{
+			IssuedAt:  jwt.NewNumericDate(fakeNow),
+			ExpiresAt: jwt.NewNumericDate(fakeNow.Add(7 * day)),
+			ID:        rand.Text(),
+		}}
+		cache.put(header[len("Bearer "):], claims)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	require.Equal(t, maxVerified, cache.len())
+	used := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	t.Logf("%d tokens: %.1f MiB, %d bytes each", maxVerified, float64(used)/(1<<20), used/maxVerified)
+	assert.LessOrEqual(t, used, int64(16<<20), todoCache+"a full cache must stay within 16 MiB")
+	runtime.KeepAlive(cache)
 }
 
 func TestVerifiedCacheConcurrent(t *testing.T) {
@@ -93,4 +191,31 @@ func TestVerifiedCacheConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+func TestVerifiedCacheConcurrentEviction(t *testing.T) {
+	// Goroutines put and get more tokens than the cache holds: it stays
+	// bounded, and a hit always returns the claims of that very token.
+	const size = 64
+	cache := newVerifiedCacheOf(size)
+	tokens, claims := cacheTokens(8 * 100)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				for i := g * 100; i < (g+1)*100; i++ {
+					if got, ok := cache.get(tokens[i], fakeNow); ok && got != claims[i] {
+						t.Errorf(todoCache+"get(%q) returned the claims of %q", tokens[i], got.ID)
+						return
+					}
+					cache.put(tokens[i], claims[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, cache.len(), size, todoCache+"bounded under concurrent use")
+	assert.Equal(t, cache.len(), len(cache.byToken), todoCache+"the map and the list agree")
 }
