@@ -118,8 +118,6 @@ function showToken() {
   }
   const left = Math.round(claims.exp - Date.now() / 1000);
   countdown.value = left > 0 ? formatDuration(left) : 'expired';
-  document.getElementById('auth-time').value =
-    typeof claims.auth_time === 'number' ? new Date(claims.auth_time * 1000).toLocaleString() : '–';
 }
 
 function formatDuration(seconds) {
