@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -148,6 +150,244 @@ func TestBrowserKeepsTheNewerToken(t *testing.T) {
 	assert.Equal(t, "no", row["stored"], todoPage+"the token of GET /bbb?older, answered last, expires before the stored one: it must not be stored")
 	assert.True(t, stored == newer, todoPage+"localStorage holds the token with exp %d; want the one that expires last (exp %d), although the one with exp %d arrived after it",
 		tokenExp(stored), tokenExp(newer), tokenExp(older))
+}
+
+// todoTimeline labels what step 05's page (given) gets wrong.
+const todoTimeline = "step 05 (web/app.js): "
+
+// TestBrowserTimeline runs step 05's page with short tokens and a clock
+// the test moves, the API's and the page's together. The timeline is
+// drawn; an answer without a token because the token was not due says so,
+// instead of blaming CORS; a renewal inside the window appears on the
+// timeline; and a 401 once the token expired says the session is over,
+// and why.
+func TestBrowserTimeline(t *testing.T) {
+	const todo = "TODO 1 (policy.go) and TODO 2 (token.go): "
+	requireRenewal(t, shortPolicy, 4*time.Minute) // TODO 1, then TODO 2, before a browser starts
+	browser := requireBrowser(t, todoTimeline)
+	clock := newTestClock(time.Now().UTC().Truncate(time.Second))
+	tokens := NewTokensWith(testSecret, clock.Now, shortPolicy)
+	pageURL := servePair(t, tokens)
+	ctx := newBrowser(t, browser)
+	openPage(t, ctx, pageURL)
+	setPageClock(t, ctx, clock)
+	login := unverifiedClaims(t, logIn(t, ctx))
+
+	marks := timelineMarks(t, ctx)
+	authTime, exp := login.AuthTime.Unix(), login.ExpiresAt.Unix()
+	for mark, want := range map[string]int64{
+		"login":        authTime,
+		"iat":          login.IssuedAt.Unix(),
+		"window-opens": exp - int64(shortPolicy.RenewBefore/time.Second),
+		"exp":          exp,
+		"cap":          authTime + int64(shortPolicy.MaxSession/time.Second),
+	} {
+		assert.Equal(t, []int64{want}, marks[mark], todoTimeline+"after login the timeline marks %s at %d; its marks: %v", mark, want, marks)
+	}
+	require.Len(t, marks["now"], 1, todoTimeline+"the timeline marks now; its marks: %v", marks)
+	assert.Empty(t, marks["renewal"], todoTimeline+"no renewal yet")
+
+	// A minute later, 9 of 10 minutes left: not due, no token header.
+	advance(t, ctx, clock, time.Minute)
+	bbb := click(t, ctx, "call-bbb", "/bbb")
+	require.Equal(t, "200", bbb["status"], todoCORS+"the page's GET /bbb with Authorization gets through")
+	require.Equal(t, "no", bbb["tokenRead"], todo+"a token with 9 of its 10 minutes left is not due: no renewal")
+	assert.Equal(t, "not-due", bbb["why"], todoTimeline+"GET /bbb answered 200 without a token, because the token was not due: the row says %q", bbb["text"])
+	assert.Contains(t, bbb["text"], "not due: renewed once 5m left", todoTimeline+"the row says when the token will be renewed")
+	assert.NotContains(t, bbb["class"], "problem", todoTimeline+"a token that was not due is not a CORS problem: %q", bbb["text"])
+
+	// Five more minutes, 4 left: inside the window, renewed.
+	advance(t, ctx, clock, 5*time.Minute)
+	bbb = click(t, ctx, "call-bbb", "/bbb")
+	require.Equal(t, "yes", bbb["stored"], todo+"a token with 4 of its 10 minutes left is renewed, and the page stores it")
+	renewed := unverifiedClaims(t, storedToken(t, ctx))
+	marks = timelineMarks(t, ctx)
+	assert.Equal(t, []int64{renewed.IssuedAt.Unix()}, marks["renewal"], todoTimeline+"the renewal (iat %d) appears on the timeline; its marks: %v", renewed.IssuedAt.Unix(), marks)
+	assert.GreaterOrEqual(t, renewed.IssuedAt.Unix(), marks["window-opens"][0]-int64(shortPolicy.TTL/time.Second-shortPolicy.RenewBefore/time.Second),
+		"the renewal came inside the login token's window")
+	assert.Equal(t, []int64{renewed.ExpiresAt.Unix()}, marks["exp"], todoTimeline+"the timeline shows the stored token: the renewed one")
+	assert.Equal(t, []int64{authTime}, marks["login"], todoTimeline+"the login stays where it was")
+
+	// The renewed token expires 10 minutes after its renewal: 11 minutes
+	// on, the API refuses it, and the page says the session is over.
+	advance(t, ctx, clock, 11*time.Minute)
+	bbb = click(t, ctx, "call-bbb", "/bbb")
+	require.Equal(t, "401", bbb["status"], "step 02 (guard.go): an expired token is refused")
+	session := sessionNote(t, ctx)
+	assert.Equal(t, "expired", session["state"], todoTimeline+"after a 401 for an expired token the page says so: %q", session["text"])
+	assert.Contains(t, session["text"], "Session over", todoTimeline+"after a 401 the page says the session is over")
+}
+
+// TestBrowserSessionCap follows a session to its cap: renewed until the
+// next renewal would pass auth_time + MaxSession, then an answer at the
+// cap (not blamed on CORS), then a 401 that names the cap.
+func TestBrowserSessionCap(t *testing.T) {
+	requireRenewal(t, capPolicy, 4*time.Second) // TODO 1, then TODO 2, before a browser starts
+	browser := requireBrowser(t, todoTimeline)
+	clock := newTestClock(time.Now().UTC().Truncate(time.Second))
+	tokens := NewTokensWith(testSecret, clock.Now, capPolicy)
+	pageURL := servePair(t, tokens)
+	ctx := newBrowser(t, browser)
+	openPage(t, ctx, pageURL)
+	setPageClock(t, ctx, clock)
+	logIn(t, ctx)
+
+	// -ttl 8s -renew-before 4s -max-session 14s, as the README runs it:
+	// renewed at 5 s (exp 13 s), at 10 s (capped: exp 14 s), then no more.
+	for _, step := range []struct {
+		at   time.Duration // since login
+		why  string
+		rows string
+	}{
+		{5 * time.Second, "renewed", "renewed at 5 s, 3 s left"},
+		{10 * time.Second, "renewed", "renewed at 10 s, to the cap (14 s)"},
+		{12 * time.Second, "cap", "2 s left, due, but at the cap: no renewal"},
+	} {
+		advance(t, ctx, clock, step.at-clock.Now().Sub(timeOfLogin(t, ctx)))
+		bbb := click(t, ctx, "call-bbb", "/bbb")
+		require.Equal(t, "200", bbb["status"], todoCORS+"the page's GET /bbb with Authorization gets through")
+		assert.Equal(t, step.why, bbb["why"], todoTimeline+"%s: the row says %q", step.rows, bbb["text"])
+		assert.NotContains(t, bbb["class"], "problem", todoTimeline+"%s: not a CORS problem", step.rows)
+	}
+	assert.Len(t, timelineMarks(t, ctx)["renewal"], 2, todoTimeline+"two renewals on the timeline")
+
+	advance(t, ctx, clock, 3*time.Second) // 15 s after login
+	bbb := click(t, ctx, "call-bbb", "/bbb")
+	require.Equal(t, "401", bbb["status"], "step 02 (guard.go): an expired token is refused")
+	session := sessionNote(t, ctx)
+	assert.Equal(t, "cap", session["state"], todoTimeline+"after a 401 at the cap the page names the cap: %q", session["text"])
+}
+
+// capPolicy is the README's short policy: -ttl 8s -renew-before 4s
+// -max-session 14s.
+var capPolicy = Policy{TTL: 8 * time.Second, RenewBefore: 4 * time.Second, MaxSession: 14 * time.Second}
+
+// timeOfLogin returns the auth_time of the page's stored token.
+func timeOfLogin(t *testing.T, ctx context.Context) time.Time {
+	t.Helper()
+	return unverifiedClaims(t, storedToken(t, ctx)).AuthTime.Time
+}
+
+// setPageClock sets the page's clock (Date.now, which the page reads for
+// every "now") to the test's clock, running on from here: the page and the
+// API then agree on the time.
+func setPageClock(t *testing.T, ctx context.Context, clock *testClock) {
+	t.Helper()
+	offset := clock.Now().Sub(time.Now()).Milliseconds()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		if (!window.realNow) {
+			window.realNow = Date.now.bind(Date);
+			Date.now = () => window.realNow() + window.clockOffset;
+		}
+		window.clockOffset = %d;
+	})()`, offset))))
+}
+
+// advance moves the API's clock and the page's by d.
+func advance(t *testing.T, ctx context.Context, clock *testClock, d time.Duration) {
+	t.Helper()
+	clock.Advance(d)
+	setPageClock(t, ctx, clock)
+}
+
+// timelineMarks returns the unix times of the timeline's marks, by name
+// (login, iat, window-opens, exp, cap, renewal, now).
+func timelineMarks(t *testing.T, ctx context.Context) map[string][]int64 {
+	t.Helper()
+	marks, err := chromedp.Run(ctx, chromedp.Evaluate[map[string][]int64](`(() => {
+		showToken(); // draw now, not at the next tick
+		const marks = {};
+		for (const el of document.querySelectorAll('#timeline [data-mark][data-at]')) {
+			(marks[el.dataset.mark] ||= []).push(Number(el.dataset.at));
+		}
+		return marks;
+	})()`))
+	require.NoError(t, err, todoTimeline+"the page draws a timeline")
+	return marks
+}
+
+// sessionNote returns the state and text of the page's note after a 401.
+func sessionNote(t *testing.T, ctx context.Context) map[string]string {
+	t.Helper()
+	note, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`(() => {
+		const note = document.getElementById('session');
+		return { state: note.hidden ? '' : note.dataset.state || '', text: note.textContent };
+	})()`))
+	require.NoError(t, err)
+	return note
+}
+
+// unverifiedClaims decodes a token's claims without verifying it.
+func unverifiedClaims(t *testing.T, token string) *Claims {
+	t.Helper()
+	claims := &Claims{}
+	_, _, err := jwt.NewParser().ParseUnverified(token, claims)
+	require.NoError(t, err, "a token: %.40q", token)
+	require.True(t, claims.AuthTime != nil && claims.IssuedAt != nil && claims.ExpiresAt != nil, "a token with auth_time, iat and exp: %.40q", token)
+	return claims
+}
+
+// updateScreenshots makes TestScreenshots write the page's screenshots.
+var updateScreenshots = flag.Bool("update-screenshots", false, "TestScreenshots: write page-*.png into step05-threshold/")
+
+// TestScreenshots writes the screenshots of step 05's README, with
+// -update-screenshots (from the repository root):
+//
+//	go test -count=1 -run TestScreenshots ./solutions/step05-threshold -update-screenshots
+//
+// page-defaults.png: the default policy (7 days, renewed in the second
+// half, 30-day cap), a day and four days after login. page-short.png:
+// -ttl 8s -renew-before 4s -max-session 14s, 12 s after login, renewed
+// twice and at the cap. page-over.png: the same at 15 s, the session over.
+// The clock is the test's, from 2026-11-27 09:00 UTC.
+func TestScreenshots(t *testing.T) {
+	if !*updateScreenshots {
+		t.Skip("writes the README's screenshots only with -update-screenshots")
+	}
+	requireRenewal(t, capPolicy, 4*time.Second)
+	browser := requireBrowser(t, todoTimeline)
+	dir := "." // the starter: its own folder
+	if _, err := os.Stat("go.mod"); err != nil {
+		dir = filepath.Join("..", "..", "step05-threshold") // the solved copy: the step's folder
+	}
+	start := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	shoot := func(policy Policy, script func(ctx context.Context, clock *testClock, shot func(name string))) {
+		clock := newTestClock(start)
+		pageURL := servePair(t, NewTokensWith(testSecret, clock.Now, policy))
+		ctx := newBrowser(t, browser, chromedp.WindowSize(1024, 900), chromedp.Env("TZ=UTC"), chromedp.Flag("lang", "en-US"))
+		openPage(t, ctx, pageURL)
+		setPageClock(t, ctx, clock)
+		logIn(t, ctx)
+		script(ctx, clock, func(name string) {
+			require.NoError(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`showToken()`)))
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
+			require.NoError(t, err)
+			path := filepath.Join(dir, name)
+			require.NoError(t, os.WriteFile(path, png, 0o644))
+			t.Logf("wrote %s (%d bytes)", path, len(png))
+		})
+	}
+	call := func(ctx context.Context, clock *testClock, d time.Duration) {
+		advance(t, ctx, clock, d)
+		click(t, ctx, "call-bbb", "/bbb")
+	}
+	const day = 24 * time.Hour
+	shoot(DefaultPolicy(), func(ctx context.Context, clock *testClock, shot func(string)) {
+		call(ctx, clock, day)   // 6 days left: not due
+		call(ctx, clock, 3*day) // 3 days left: renewed
+		call(ctx, clock, 3*time.Hour)
+		shot("page-defaults.png")
+	})
+	shoot(capPolicy, func(ctx context.Context, clock *testClock, shot func(string)) {
+		call(ctx, clock, 2*time.Second) // 6 s left: not due
+		call(ctx, clock, 3*time.Second) // 3 s left: renewed, exp at 13 s
+		call(ctx, clock, 2*time.Second) // 6 s left: not due
+		call(ctx, clock, 3*time.Second) // 3 s left: renewed, to the cap at 14 s
+		call(ctx, clock, 2*time.Second) // 2 s left, at the cap: not renewed
+		shot("page-short.png")
+		call(ctx, clock, 3*time.Second) // 15 s: past the cap, 401
+		shot("page-over.png")
+	})
 }
 
 // outOfOrder wraps the API so that the test decides when an answer
@@ -322,7 +562,7 @@ func servePair(t *testing.T, tokens *Tokens, wrap ...func(http.Handler) http.Han
 		api = w(api)
 	}
 	serveOn(t, apiLn, api)
-	serveOn(t, webLn, NewWebServer(apiBase))
+	serveOn(t, webLn, NewWebServer(apiBase, tokens.policy))
 	return pageURL
 }
 
@@ -336,7 +576,7 @@ func serveOn(t *testing.T, ln net.Listener, h http.Handler) {
 
 // newBrowser starts a headless Chromium for the test and returns its
 // context; it stops when the test ends.
-func newBrowser(t *testing.T, path string) context.Context {
+func newBrowser(t *testing.T, path string, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "course-browser-")
 	require.NoError(t, err)
@@ -347,6 +587,7 @@ func newBrowser(t *testing.T, path string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.UserDataDir(dir),
 	)
+	opts = append(opts, extra...)
 	// A whole-test limit: if the browser hangs, the test fails in time.
 	limit, stopLimit := context.WithTimeout(context.Background(), 60*time.Second)
 	allocCtx, stopAlloc := chromedp.NewExecAllocator(limit, opts...)
@@ -368,7 +609,7 @@ func waitForRow(t *testing.T, ctx context.Context, path string) map[string]strin
 		`(() => {
 			const row = document.querySelector('#log tr[data-path="`+path+`"]:not([data-read-by-test])');
 			if (!row) return null;
-			const data = { ...row.dataset };
+			const data = { ...row.dataset, text: row.cells[3].textContent, class: row.className };
 			row.dataset.readByTest = 'yes';
 			return data;
 		})()`,

@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	defer cancel()
 	errc := make(chan error, 2)
 	go func() { errc <- serve(ctx, apiLn, NewServer(demoUsers(), tokens, origins...)); cancel() }()
-	go func() { errc <- serve(ctx, webLn, NewWebServer(apiBase)); cancel() }()
+	go func() { errc <- serve(ctx, webLn, NewWebServer(apiBase, policy)); cancel() }()
 	return errors.Join(<-errc, <-errc)
 }
 

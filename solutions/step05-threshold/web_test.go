@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,7 +13,8 @@ import (
 
 func TestWebServer(t *testing.T) {
 	const apiBase = "http://127.0.0.1:3000"
-	web := NewWebServer(apiBase)
+	policy := Policy{TTL: 8 * time.Second, RenewBefore: 4 * time.Second, MaxSession: 14 * time.Second}
+	web := NewWebServer(apiBase, policy)
 
 	tests := []struct {
 		path, wantType, wantBody string
@@ -36,8 +38,13 @@ func TestWebServer(t *testing.T) {
 	t.Run("/config.json", func(t *testing.T) {
 		res := get(web, "/config.json")
 		require.Equal(t, http.StatusOK, res.StatusCode)
-		var config struct{ APIBase string }
+		var config struct {
+			APIBase                      string
+			TTL, RenewBefore, MaxSession int64
+		}
 		require.NoError(t, json.Unmarshal([]byte(body(t, res)), &config))
-		assert.Equal(t, apiBase, config.APIBase, "the page learns the API's address from its own server")
+		assert.Equal(t, apiBase, config.APIBase, "step 04 (web.go): the page learns the API's address from its own server")
+		assert.Equal(t, [3]int64{8, 4, 14}, [3]int64{config.TTL, config.RenewBefore, config.MaxSession},
+			"step 05 (web.go): /config.json gives the page the policy in seconds (ttl, renewBefore, maxSession), so that it can tell a token that was not due from a hidden header")
 	})
 }
