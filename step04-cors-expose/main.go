@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	addr := fs.String("addr", "localhost:3000", "`host:port` the API listens on")
 	dev := fs.Bool("dev", false, "development mode: accept a guessable JWT_SECRET (or none, on any -addr), with a warning; never in production")
 	webAddr := fs.String("web-addr", "localhost:4800", "`host:port` the course page is served on: a second origin, on a port no common dev server takes by default")
-	allowOrigin := fs.String("allow-origin", "", "comma-separated `origins` whose pages may call the API (default: the course page's own, and Vite's dev server at http://localhost:5173)")
+	allowOrigin := fs.String("allow-origin", "", "comma-separated `origins` whose pages may call the API (default: the course page's own, and Vite's default dev origins http://localhost:5173 and http://127.0.0.1:5173)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
