@@ -258,6 +258,47 @@ func TestBrowserSessionCap(t *testing.T) {
 	assert.Equal(t, "cap", session["state"], todoTimeline+"after a 401 at the cap the page names the cap: %q", session["text"])
 }
 
+// TestBrowserHiddenHeader is the other side of a not-due answer: the API
+// renews a due token but does not expose the header (as in step 04 before
+// its TODO 1). Then, and only then, the page blames CORS.
+func TestBrowserHiddenHeader(t *testing.T) {
+	requireRenewal(t, shortPolicy, 4*time.Minute) // TODO 1, then TODO 2, before a browser starts
+	browser := requireBrowser(t, todoTimeline)
+	clock := newTestClock(time.Now().UTC().Truncate(time.Second))
+	pageURL := servePair(t, NewTokensWith(testSecret, clock.Now, shortPolicy), exposeNothing)
+	ctx := newBrowser(t, browser)
+	openPage(t, ctx, pageURL)
+	setPageClock(t, ctx, clock)
+	logIn(t, ctx)
+
+	advance(t, ctx, clock, 6*time.Minute) // 4 of 10 minutes left: due
+	bbb := click(t, ctx, "call-bbb", "/bbb")
+	require.Equal(t, "200", bbb["status"], todoCORS+"the page's GET /bbb with Authorization gets through")
+	require.Equal(t, "no", bbb["tokenRead"], "the API exposes no header: the page cannot read the token")
+	assert.Equal(t, "hidden", bbb["why"], todoTimeline+"a due token renewed behind a hidden header: the row says %q", bbb["text"])
+	assert.Contains(t, bbb["class"], "problem", todoTimeline+"a hidden header is a CORS problem: show it as one")
+	assert.Contains(t, bbb["text"], "Access-Control-Expose-Headers", todoTimeline+"the row names the header to fix")
+}
+
+// exposeNothing drops Access-Control-Expose-Headers from the API's answers.
+func exposeNothing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(noExpose{w}, r)
+	})
+}
+
+type noExpose struct{ http.ResponseWriter }
+
+func (w noExpose) WriteHeader(code int) {
+	w.Header().Del("Access-Control-Expose-Headers")
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w noExpose) Write(b []byte) (int, error) {
+	w.Header().Del("Access-Control-Expose-Headers") // if WriteHeader was never called
+	return w.ResponseWriter.Write(b)
+}
+
 // capPolicy is the README's short policy: -ttl 8s -renew-before 4s
 // -max-session 14s.
 var capPolicy = Policy{TTL: 8 * time.Second, RenewBefore: 4 * time.Second, MaxSession: 14 * time.Second}

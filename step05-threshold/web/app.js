@@ -90,6 +90,9 @@ function whyNoToken(path, status, sent) {
   if (status === 401) {
     return { why: 'refused', text: 'none: the token was refused (401)' };
   }
+  if (status === 200 && path.startsWith('/aaa')) {
+    return { why: 'public', text: 'none: a public route renews nothing' };
+  }
   if (status !== 200 || !path.startsWith('/bbb') || !claims) {
     return { why: 'none', text: 'null' };
   }
@@ -265,7 +268,7 @@ function drawTimeline(claims, now) {
     ['exp', claims.exp, `exp ${formatTime(claims.exp)}`, 56],
   ];
   for (const [mark, at, label, y] of above) {
-    parts.push(tick(mark, at, x(at), y + 4, BAR_Y), label_(x(at), y, label));
+    parts.push(tick(mark, at, x(at), y + 4, BAR_Y), labelAt(x(at), y, label));
   }
   // Below: the login and the cap, at the two ends.
   const below = [
@@ -273,7 +276,7 @@ function drawTimeline(claims, now) {
     ['cap', cap, `session cap ${formatTime(cap)}: auth_time + ${formatSpan(policy.maxSession)}`, 160],
   ];
   for (const [mark, at, label, y] of below) {
-    parts.push(tick(mark, at, x(at), BAR_Y + BAR_H, y - 14), label_(x(at), y, label));
+    parts.push(tick(mark, at, x(at), BAR_Y + BAR_H, y - 14), labelAt(x(at), y, label));
   }
   // The renewals since the login (and the stored token's own, after a reload).
   const marks = new Set(renewals.filter((iat) => iat > start));
@@ -287,7 +290,7 @@ function drawTimeline(claims, now) {
   const nowX = x(now);
   parts.push(
     svg('line', { x1: nowX, y1: BAR_Y - 8, x2: nowX, y2: 122, class: 'now', 'data-mark': 'now', 'data-at': Math.floor(now) }),
-    label_(nowX, 136, now > cap ? 'now (past the cap)' : 'now', 'now-label'),
+    labelAt(nowX, 136, now > cap ? 'now (past the cap)' : 'now', 'now-label'),
   );
   timeline.replaceChildren(...parts);
 }
@@ -296,8 +299,8 @@ function tick(mark, at, x, y1, y2) {
   return svg('line', { x1: x, y1, x2: x, y2, class: 'tick', 'data-mark': mark, 'data-at': at });
 }
 
-// label_ writes a label next to x, towards the middle, so it stays inside.
-function label_(x, y, text, cls = 'label') {
+// labelAt writes a label next to x, towards the middle, so it stays inside.
+function labelAt(x, y, text, cls = 'label') {
   const anchor = x < 500 ? 'start' : 'end';
   return svg('text', { x: x + (anchor === 'start' ? -2 : 2), y, 'text-anchor': anchor, class: cls }, text);
 }
