@@ -93,9 +93,14 @@ func (c *SingleClient) Copy(base http.RoundTripper) *SingleClient {
 }
 
 // DoubleClient is the double-token client. It sends the access token; on a
-// 401 it refreshes and replays the request once. Refreshes are
+// 401 it refreshes and replays the request once. With Ahead > 0 it also
+// refreshes before sending, when the access token's exp (read from the
+// token, unverified: the client holds no key) has passed or is at most
+// Ahead away, so a visit after a long pause costs a refresh but no 401
+// and no replay. Refreshes are
 // single-flight: while one is in flight, the other requests that got a
-// 401 wait for it instead of starting their own (with rotation, a second
+// 401 (or found the access token expiring) wait for it instead of
+// starting their own (with rotation, a second
 // refresh with the same refresh token would look like theft and revoke the
 // session). The refresh call goes straight to Base, past the queue. Once a
 // refresh has failed, the client drops both tokens and never calls
@@ -103,6 +108,8 @@ func (c *SingleClient) Copy(base http.RoundTripper) *SingleClient {
 type DoubleClient struct {
 	Base    http.RoundTripper
 	BaseURL string
+	Ahead   time.Duration    // refresh before sending when exp is at most this away; 0: only on a 401
+	Now     func() time.Time // the client's clock; nil: time.Now
 
 	mu         sync.Mutex
 	access     string
@@ -131,6 +138,11 @@ func (c *DoubleClient) Login(ctx context.Context) error {
 // answers the final status. When the session is over it answers 401 and an
 // error wrapping errLoggedOut: the user must log in again.
 func (c *DoubleClient) Get(ctx context.Context, path string) (int, error) {
+	if stale, due := c.expiring(); due {
+		if err := c.refreshAfter(ctx, stale); err != nil {
+			return http.StatusUnauthorized, err
+		}
+	}
 	status, sent, err := c.get(ctx, path)
 	if err != nil || status != http.StatusUnauthorized {
 		return status, err
@@ -140,6 +152,23 @@ func (c *DoubleClient) Get(ctx context.Context, path string) (int, error) {
 	}
 	status, _, err = c.get(ctx, path) // the replay
 	return status, err
+}
+
+// expiring reports whether the access token is due for a refresh before
+// it is sent (Ahead > 0), and returns it.
+func (c *DoubleClient) expiring() (string, bool) {
+	c.mu.Lock()
+	access := c.access
+	c.mu.Unlock()
+	if c.Ahead <= 0 || access == "" {
+		return "", false
+	}
+	exp, ok := expiry(access)
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
+	return access, !ok || !exp.After(now().Add(c.Ahead))
 }
 
 func (c *DoubleClient) get(ctx context.Context, path string) (status int, sent string, err error) {
@@ -230,7 +259,7 @@ func (c *DoubleClient) callRefresh(ctx context.Context, refresh string) (pair, e
 func (c *DoubleClient) Copy(base http.RoundTripper) *DoubleClient {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return &DoubleClient{Base: base, BaseURL: c.BaseURL, access: c.access, refresh: c.refresh}
+	return &DoubleClient{Base: base, BaseURL: c.BaseURL, Ahead: c.Ahead, Now: c.Now, access: c.access, refresh: c.refresh}
 }
 
 func post(ctx context.Context, rt http.RoundTripper, url, body string) (*http.Response, error) {

@@ -2,17 +2,23 @@ package compare
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
-// The double-token lifetimes of the chapter before this one.
+// The double-token lifetimes of the chapter before this one, and an
+// absolute lifetime for each login's family, the same 30 days as step 05's
+// cap (RFC 9700 §4.14.2 asks for refresh tokens that expire).
 const (
-	AccessTTL  = 30 * time.Minute
-	RefreshTTL = 7 * day
+	AccessTTL      = 30 * time.Minute
+	RefreshTTL     = 7 * day
+	FamilyLifetime = 30 * day
 )
 
 // DoubleServer is the double-token scheme, done as RFC 9700 §4.14.2 asks:
@@ -25,7 +31,10 @@ const (
 //   - an access token is not a refresh token (typ): /user/refresh refuses
 //     it and leaves its family alone, or anyone who saw an access token
 //     could log the user out;
-//   - GET /bbb takes an access token only.
+//   - GET /bbb takes an access token only;
+//   - every token of a family carries the login's auth_time, copied on
+//     every refresh, and none outlives auth_time + FamilyLifetime: then
+//     the user logs in again, however often they refresh.
 //
 // The server keeps one small record per family, and only while the family
 // can still refresh: a revoked family is dropped at once, an expired one
@@ -91,7 +100,7 @@ func (s *DoubleServer) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	p, err := s.rotate(user, newID())
+	p, err := s.rotate(user, newID(), s.tokens.clock())
 	s.mu.Unlock()
 	answerPair(w, p, err, http.StatusCreated)
 }
@@ -104,6 +113,9 @@ func (s *DoubleServer) refresh(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.tokens.verify(body.RefreshToken, "refresh")
+	if err == nil && c.AuthTime == nil {
+		err = errors.New("auth_time claim is missing")
+	}
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, "refresh token invalid or expired, please log in again")
 		return
@@ -122,27 +134,38 @@ func (s *DoubleServer) refresh(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "refresh token reused: session revoked, please log in again")
 		return
 	}
-	p, err := s.rotate(c.Username, c.Family) // checked and spent in one step: no second use can slip in
+	p, err := s.rotate(c.Username, c.Family, c.AuthTime.Time) // checked and spent in one step: no second use can slip in
 	s.mu.Unlock()
 	answerPair(w, p, err, http.StatusOK)
 }
 
-// rotate signs a new pair in family sid (a new one for a login) and makes
-// its refresh token the family's current one. s.mu is held.
-func (s *DoubleServer) rotate(user, sid string) (pair, error) {
+// rotate signs a new pair in family sid (a new one for a login, at
+// authTime) and makes its refresh token the family's current one. Neither
+// token outlives authTime + FamilyLifetime. s.mu is held.
+func (s *DoubleServer) rotate(user, sid string, authTime time.Time) (pair, error) {
 	now := s.tokens.clock()
 	s.sweep(now)
-	access, _, err := s.tokens.sign(claims{Username: user, Typ: "access", Family: sid}, now.Add(AccessTTL))
+	end := authTime.Add(FamilyLifetime)
+	auth := jwt.NewNumericDate(authTime)
+	access, _, err := s.tokens.sign(claims{Username: user, Typ: "access", Family: sid, AuthTime: auth}, earliest(now.Add(AccessTTL), end))
 	if err != nil {
 		return pair{}, err
 	}
-	expires := now.Add(RefreshTTL)
-	refresh, jti, err := s.tokens.sign(claims{Username: user, Typ: "refresh", Family: sid}, expires)
+	expires := earliest(now.Add(RefreshTTL), end)
+	refresh, jti, err := s.tokens.sign(claims{Username: user, Typ: "refresh", Family: sid, AuthTime: auth}, expires)
 	if err != nil {
 		return pair{}, err
 	}
 	s.families[sid] = family{current: jti, expires: expires}
 	return pair{AccessToken: access, RefreshToken: refresh}, nil
+}
+
+// earliest returns the earlier of a and b.
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // sweep drops the families whose refresh token has expired, at most once

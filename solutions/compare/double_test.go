@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"sync"
@@ -157,15 +158,22 @@ func (g *refreshGate) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // TestDoubleClientSingleFlight sends 8 requests at once with an expired
 // access token, and keeps the refresh on the wire until every request is
-// blocked (synctest.Wait): every request has had its 401, and all but one
-// are waiting for a refresh. Exactly one refresh is made; without
-// single-flight, all 8 are on the wire with the same refresh token.
+// blocked (synctest.Wait): every request has had its 401 (or, refreshing
+// ahead, has seen the exp), and all but one are waiting for a refresh.
+// Exactly one refresh is made; without single-flight, all 8 are on the
+// wire with the same refresh token.
 func TestDoubleClientSingleFlight(t *testing.T) {
+	for _, ahead := range []time.Duration{0, Ahead} {
+		t.Run(fmt.Sprintf("Ahead %v", ahead), func(t *testing.T) { testSingleFlight(t, ahead) })
+	}
+}
+
+func testSingleFlight(t *testing.T, ahead time.Duration) {
 	synctest.Test(t, func(t *testing.T) {
 		clock := &simClock{now: start}
 		srv := NewDoubleServer(testSecret, clock.Now)
 		gate := &refreshGate{next: &transport{h: srv}, open: make(chan struct{})}
-		c := &DoubleClient{Base: gate, BaseURL: apiURL}
+		c := &DoubleClient{Base: gate, BaseURL: apiURL, Ahead: ahead, Now: clock.Now}
 		require.NoError(t, c.Login(ctx))
 		clock.set(at(time.Hour)) // the access token has expired
 
@@ -235,4 +243,93 @@ func TestDoubleClientSessionRevoked(t *testing.T) {
 	status, err = thief.Get(ctx, "/bbb")
 	assert.ErrorIs(t, err, errLoggedOut, "the thief's refresh token died with the family")
 	assert.Equal(t, http.StatusUnauthorized, status)
+}
+
+// TestDoubleFamilyLifetime: refreshing every day keeps a family alive, but
+// not past its login's auth_time + FamilyLifetime (30 days): every token of
+// the family carries the login's auth_time, no token outlives the end, and
+// then the user logs in again.
+func TestDoubleFamilyLifetime(t *testing.T) {
+	clock := &simClock{now: start}
+	srv := NewDoubleServer(testSecret, clock.Now)
+	p := loginPair(t, srv)
+	end := at(FamilyLifetime)
+	for _, d := range append(stepsOf(day, FamilyLifetime), FamilyLifetime-10*time.Minute) {
+		clock.set(at(d))
+		res, next := refreshPair(srv, p.RefreshToken)
+		require.Equal(t, http.StatusOK, res.StatusCode, "a refresh on day %.0f of the family", d.Hours()/24)
+		for name, token := range map[string]string{"access": next.AccessToken, "refresh": next.RefreshToken} {
+			c, err := srv.tokens.verify(token, name)
+			require.NoError(t, err)
+			require.NotNil(t, c.AuthTime, "the %s token of day %.0f carries auth_time", name, d.Hours()/24)
+			assert.Equal(t, start, c.AuthTime.UTC(), "the %s token of day %.0f: auth_time is the login's, unchanged", name, d.Hours()/24)
+			assert.False(t, c.ExpiresAt.After(end), "the %s token of day %.0f expires at %v, after the family's end %v", name, d.Hours()/24, c.ExpiresAt.UTC(), end)
+		}
+		p = next
+	}
+	clock.set(end.Add(-time.Second))
+	assert.Equal(t, http.StatusOK, do(srv, http.MethodGet, "/bbb", "Bearer "+p.AccessToken, "").StatusCode, "the access token of 10 minutes before the family's end works until the end")
+	clock.set(end)
+	assert.Equal(t, http.StatusUnauthorized, do(srv, http.MethodGet, "/bbb", "Bearer "+p.AccessToken, "").StatusCode, "at the family's end, its access token has expired too")
+	res, _ := refreshPair(srv, p.RefreshToken)
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "30 days after login, the family is over: log in again")
+}
+
+// stepsOf returns every, 2·every, … up to (not including) end.
+func stepsOf(every, end time.Duration) []time.Duration {
+	var ds []time.Duration
+	for d := every; d < end; d += every {
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// trips is a transport that counts the requests by path, and the 401s.
+type trips struct {
+	next  http.RoundTripper
+	mu    sync.Mutex
+	paths []string
+	n401  int
+}
+
+func (tr *trips) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := tr.next.RoundTrip(req)
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tr.paths = append(tr.paths, req.URL.Path)
+	if err == nil && res.StatusCode == http.StatusUnauthorized {
+		tr.n401++
+	}
+	return res, err
+}
+
+// TestDoubleClientRefreshesAhead: with Ahead, the client refreshes before
+// sending an access token whose exp is at most Ahead away (or past): no
+// 401, no replay. An access token with more left is sent as it is.
+func TestDoubleClientRefreshesAhead(t *testing.T) {
+	tests := []struct {
+		name  string
+		at    time.Duration // after login
+		paths []string
+	}{
+		{"20 s left", AccessTTL - 20*time.Second, []string{"/bbb"}},
+		{"5 s left", AccessTTL - 5*time.Second, []string{"/user/refresh", "/bbb"}},
+		{"at exp", AccessTTL, []string{"/user/refresh", "/bbb"}},
+		{"a day later", day, []string{"/user/refresh", "/bbb"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := &simClock{now: start}
+			srv := NewDoubleServer(testSecret, clock.Now)
+			tr := &trips{next: &transport{h: srv}}
+			c := &DoubleClient{Base: tr, BaseURL: apiURL, Ahead: 10 * time.Second, Now: clock.Now}
+			require.NoError(t, c.Login(ctx))
+			clock.set(at(tt.at))
+			status, err := c.Get(ctx, "/bbb")
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusOK, status)
+			assert.Equal(t, append([]string{"/user/login"}, tt.paths...), tr.paths, "GET /bbb with the access token's exp %v away (Ahead 10 s): the requests made", AccessTTL-tt.at)
+			assert.Zero(t, tr.n401, "refreshing ahead, the server never answers 401")
+		})
+	}
 }

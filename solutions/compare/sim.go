@@ -1,11 +1,13 @@
 package compare
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -13,51 +15,208 @@ import (
 	"time"
 )
 
-// Row is what one scheme cost on one trace.
+// Seeds and TheftSeeds are how many seeds the README's table runs: a trace
+// with random visit times is run once per seed (1, 2, …), and each figure
+// shows the smallest and the largest value seen (one figure when they
+// agree). A trace with a thief costs several times more requests: it runs
+// fewer seeds.
+const (
+	Seeds      = 100
+	TheftSeeds = 25
+)
+
+// Row is what one scheme cost on one trace, over every seed run.
 type Row struct {
 	Trace, Scheme string
-	Requests      int    // the user's own requests
-	Signed        int64  // tokens the server signed, logins included
-	ExtraTrips    int64  // requests the client made beyond the user's own and the logins: refreshes, replays
-	Relogins      int    // logins forced on the user after the first
-	Seen401       int    // requests that ended in a 401 for the user
-	Stolen        string // how long the stolen credential stayed usable ("–": no theft)
+	Requests      Span[int]           // the user's own requests
+	Signed        Span[int64]         // tokens the server signed, logins included
+	ExtraTrips    Span[int64]         // requests the client made beyond the user's own and the logins: refreshes, replays
+	Relogins      Span[int]           // logins forced on the user after the first, and why:
+	Idle          Span[int]           //   the credential expired while the user was away
+	Cap           Span[int]           //   the session reached its absolute lifetime (30 days)
+	Revoked       Span[int]           //   reuse detection revoked the session
+	Seen401       Span[int]           // requests that ended in a 401 for the user
+	Theft         bool                // the trace has a thief
+	Stolen        Span[time.Duration] // how long the stolen credential served the thief (runs where it did)
+	StolenToEnd   int                 // runs in which the thief was still served at the end of the trace
+	StolenNever   int                 // runs in which the thief was never served
+	Runs          int                 // seeds run (1 for a trace without randomness)
 }
 
-// Schemes are the three ways to keep a user logged in.
-var Schemes = []string{"renew on every response (step 03)", "near expiry + 30-day cap (step 05)", "access 30 min + refresh 7 d, rotated"}
+// Span is the smallest and the largest of the values added.
+type Span[T cmp.Ordered] struct {
+	Min, Max T
+	set      bool
+}
 
-// Simulate runs every trace against every scheme, deterministically for a
-// given seed.
-func Simulate(seed uint64) []Row {
-	var rows []Row
-	for _, tr := range traces() {
-		for i := range Schemes {
-			rows = append(rows, simulate(tr, i, seed))
+func (s *Span[T]) add(v T) {
+	if !s.set {
+		s.Min, s.Max, s.set = v, v, true
+		return
+	}
+	s.Min, s.Max = min(s.Min, v), max(s.Max, v)
+}
+
+// String writes "min–max", or one figure when they agree.
+func (s Span[T]) String() string {
+	if s.Min == s.Max {
+		return fmt.Sprint(s.Min)
+	}
+	return fmt.Sprintf("%v–%v", s.Min, s.Max)
+}
+
+// Schemes are the four ways to keep a user logged in. Both double-token
+// clients talk to the same server: a 30-minute access token, a 7-day
+// refresh token rotated on every use, for at most 30 days per login.
+var Schemes = []string{
+	"renew on every response (step 03)",
+	"near expiry + 30-day cap (step 05)",
+	"double token, refresh on a 401",
+	"double token, refresh ahead of exp",
+}
+
+// Ahead is how close to its exp the proactive double-token client refreshes
+// an access token before sending it.
+const Ahead = 10 * time.Second
+
+// Simulate runs every trace against every scheme: a trace with random visit
+// times once per seed, 1 to seeds (theftSeeds for a trace with a thief),
+// the others once. It is deterministic, whatever the number of goroutines
+// it runs on.
+func Simulate(seeds, theftSeeds int) []Row {
+	type job struct {
+		trace, scheme int
+		seed          uint64
+	}
+	trs := traces()
+	var jobs []job
+	for ti, tr := range trs {
+		n := seeds
+		switch {
+		case !tr.random:
+			n = 1
+		case tr.theftAt > 0:
+			n = theftSeeds
+		}
+		for si := range Schemes {
+			for seed := 1; seed <= n; seed++ {
+				jobs = append(jobs, job{ti, si, uint64(seed)})
+			}
 		}
 	}
+	runs := make([]run, len(jobs))
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(jobs)); i = next.Add(1) - 1 {
+				j := jobs[i]
+				runs[i] = simulate(trs[j.trace], j.scheme, j.seed)
+			}
+		})
+	}
+	wg.Wait()
+
+	var rows []Row
+	for i, j := range jobs {
+		if i == 0 || jobs[i-1].trace != j.trace || jobs[i-1].scheme != j.scheme {
+			rows = append(rows, Row{Trace: trs[j.trace].name, Scheme: Schemes[j.scheme], Theft: trs[j.trace].theftAt > 0})
+		}
+		rows[len(rows)-1].add(runs[i])
+	}
 	return rows
+}
+
+// run is what one scheme cost on one trace with one seed.
+type run struct {
+	requests, idle, capped, revoked, seen401 int
+	signed, extraTrips                       int64
+	stolen                                   time.Duration // how long the stolen credential served the thief
+	stolenToEnd                              bool          // and it still did at the end of the trace
+	stolenNever                              bool          // refused from the start
+}
+
+func (r *Row) add(x run) {
+	r.Runs++
+	r.Requests.add(x.requests)
+	r.Signed.add(x.signed)
+	r.ExtraTrips.add(x.extraTrips)
+	r.Relogins.add(x.idle + x.capped + x.revoked)
+	r.Idle.add(x.idle)
+	r.Cap.add(x.capped)
+	r.Revoked.add(x.revoked)
+	r.Seen401.add(x.seen401)
+	if r.Theft {
+		if x.stolenNever {
+			r.StolenNever++
+			return
+		}
+		r.Stolen.add(x.stolen)
+		if x.stolenToEnd {
+			r.StolenToEnd++
+		}
+	}
 }
 
 // Table renders rows as a Markdown table.
 func Table(rows []Row) string {
 	var b strings.Builder
-	b.WriteString("| trace | scheme | user requests | tokens signed | extra round trips | forced re-logins | 401s the user saw | stolen credential usable |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|---|\n")
+	b.WriteString("| trace | scheme | user requests | tokens signed | extra round trips | forced re-logins (why) | 401s the user saw | stolen credential usable |\n")
+	b.WriteString("|---|---|--:|--:|--:|---|--:|---|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d | %d | %s |\n",
-			r.Trace, r.Scheme, r.Requests, r.Signed, r.ExtraTrips, r.Relogins, r.Seen401, r.Stolen)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			r.Trace, r.Scheme, r.Requests, r.Signed, r.ExtraTrips, r.relogins(), r.Seen401, r.stolen())
 	}
 	return b.String()
+}
+
+// relogins says how many logins were forced on the user, and why.
+func (r Row) relogins() string {
+	var why []string
+	for _, c := range []struct {
+		name string
+		n    Span[int]
+	}{{"idle", r.Idle}, {"cap", r.Cap}, {"theft", r.Revoked}} {
+		if c.n.Max > 0 {
+			why = append(why, c.n.String()+" "+c.name)
+		}
+	}
+	if len(why) == 0 {
+		return r.Relogins.String()
+	}
+	return r.Relogins.String() + " (" + strings.Join(why, ", ") + ")"
+}
+
+// stolen says how long the stolen credential served the thief.
+func (r Row) stolen() string {
+	switch {
+	case !r.Theft:
+		return "–"
+	case r.StolenNever == r.Runs:
+		return "never"
+	case r.StolenNever > 0:
+		return fmt.Sprintf("never in %d of %d runs, else %s", r.StolenNever, r.Runs, daySpan(r.Stolen))
+	}
+	s := daySpan(r.Stolen)
+	switch r.StolenToEnd {
+	case 0:
+		return s
+	case r.Runs:
+		return "≥ " + s + " (to the end of the trace)"
+	default:
+		return fmt.Sprintf("%s (to the end of the trace in %d of %d runs)", s, r.StolenToEnd, r.Runs)
+	}
 }
 
 // A trace is a user's activity: when they send requests, how many at once,
 // and whether a thief copies their credential.
 type trace struct {
-	name    string
-	horizon time.Duration
-	theftAt time.Duration // 0: no theft
-	visits  func(rng *rand.Rand) []visit
+	name       string
+	horizon    time.Duration
+	random     bool          // visits depend on the seed
+	theftAt    time.Duration // 0: no theft
+	accessOnly bool          // the thief copies the access token only, during the victim's first request on the day of theftAt
+	visits     func(rng *rand.Rand) []visit
 }
 
 // visit is n parallel requests at one time after login.
@@ -68,6 +227,14 @@ type visit struct {
 
 // start is the login time of every trace.
 var start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// theftAt: the thief copies the credential on day 2, at 23:00 (or, for
+// the access token, during the victim's first request of day 2), and uses
+// it at once and then every thiefEvery, for as long as it works.
+const (
+	theftAt    = 2*day + 14*time.Hour
+	thiefEvery = 4 * time.Hour
+)
 
 func traces() []trace {
 	// dailyVisits: each day, at a random time between 07:00 and 23:00, three
@@ -90,23 +257,34 @@ func traces() []trace {
 			return vs
 		}
 	}
-	return []trace{
-		{name: "daily user, 30 days", horizon: 30 * day, visits: dailyVisits(30, nil)},
-		{name: "weekly user, 8 weeks", horizon: 56 * day, visits: func(rng *rand.Rand) []visit {
+	// weeklyVisits: each week, at a random time in the first 12 hours of
+	// the week's first day, three requests a minute apart.
+	weeklyVisits := func(weeks int) func(*rand.Rand) []visit {
+		return func(rng *rand.Rand) []visit {
 			var vs []visit
-			for w := range 8 {
+			for w := range weeks {
 				at := time.Duration(w)*7*day + time.Duration(rng.IntN(12*60))*time.Minute
 				for i := range 3 {
 					vs = append(vs, visit{at: at + time.Duration(i)*time.Minute, n: 1})
 				}
 			}
 			return vs
-		}},
-		{name: "idle 10 days (days 5–14)", horizon: 30 * day, visits: dailyVisits(30, func(d int) bool { return d >= 5 && d < 15 })},
+		}
+	}
+	return []trace{
+		{name: "daily user, 30 days", horizon: 30 * day, random: true, visits: dailyVisits(30, nil)},
+		{name: "weekly user, 8 weeks", horizon: 56 * day, random: true, visits: weeklyVisits(8)},
+		{name: "idle 10 days (days 5–14)", horizon: 30 * day, random: true, visits: dailyVisits(30, func(d int) bool { return d >= 5 && d < 15 })},
 		{name: "5 parallel requests, 1 h before the 7-day expiry", horizon: 7 * day, visits: func(*rand.Rand) []visit {
 			return []visit{{at: 0, n: 1}, {at: 7*day - time.Hour, n: 5}}
 		}},
-		{name: "credential stolen on day 2, used hourly", horizon: 60 * day, theftAt: 2*day + 14*time.Hour, visits: dailyVisits(60, nil)},
+		{name: "stolen on day 2, victim daily", horizon: 35 * day, random: true, theftAt: theftAt, visits: dailyVisits(35, nil)},
+		{name: "stolen on day 2, victim stops", horizon: 35 * day, random: true, theftAt: theftAt, visits: dailyVisits(3, nil)},
+		{name: "stolen on day 2, victim idle 10 days (days 3–12)", horizon: 35 * day, random: true, theftAt: theftAt,
+			visits: dailyVisits(35, func(d int) bool { return d >= 3 && d < 13 })},
+		{name: "stolen on day 2, victim weekly", horizon: 35 * day, random: true, theftAt: theftAt, visits: weeklyVisits(5)},
+		{name: "access token only stolen on day 2, victim daily", horizon: 35 * day, random: true, theftAt: theftAt, accessOnly: true,
+			visits: dailyVisits(35, nil)},
 	}
 }
 
@@ -144,8 +322,9 @@ const apiURL = "http://api.test"
 var simSecret = []byte("simulation-secret-of-32-bytes!!!")
 
 // newScheme returns scheme i's server, its user's client, and a function
-// that copies the user's credential into a thief's client.
-func newScheme(i int, now func() time.Time, user *transport) (simServer, simClient, func(*transport) simClient) {
+// that copies the user's credential into a thief's client (the access
+// token only, when accessOnly: a single token is the only token).
+func newScheme(i int, now func() time.Time, user *transport) (simServer, simClient, func(rt *transport, accessOnly bool) simClient) {
 	switch i {
 	case 0, 1:
 		policy := EveryResponse
@@ -154,30 +333,46 @@ func newScheme(i int, now func() time.Time, user *transport) (simServer, simClie
 		}
 		srv := NewSingleServer(simSecret, now, policy)
 		c := &SingleClient{Base: user, BaseURL: apiURL}
-		return srv, c, func(rt *transport) simClient { return c.Copy(rt) }
+		return srv, c, func(rt *transport, _ bool) simClient { return c.Copy(rt) }
 	default:
 		srv := NewDoubleServer(simSecret, now)
-		c := &DoubleClient{Base: user, BaseURL: apiURL}
-		return srv, c, func(rt *transport) simClient { return c.Copy(rt) }
+		c := &DoubleClient{Base: user, BaseURL: apiURL, Now: now}
+		if i == 3 {
+			c.Ahead = Ahead
+		}
+		return srv, c, func(rt *transport, accessOnly bool) simClient {
+			thief := c.Copy(rt)
+			if accessOnly {
+				thief.refresh = ""
+			}
+			return thief
+		}
 	}
 }
 
+// maxSession is the absolute lifetime of a login in the schemes that have
+// one (all but step 03's): NearExpiry.MaxSession, FamilyLifetime.
+const maxSession = 30 * day
+
 // simulate drives one trace against one scheme.
-func simulate(tr trace, scheme int, seed uint64) Row {
+func simulate(tr trace, scheme int, seed uint64) run {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(seed, uint64(len(tr.name))))
 	clock := &simClock{now: start}
 	user := &transport{}
 	srv, client, steal := newScheme(scheme, clock.Now, user)
 	user.h = srv
-	row := Row{Trace: tr.name, Scheme: Schemes[scheme], Stolen: "–"}
+	var r run
 
 	logins := 0
+	var loggedInAt time.Time
+	var reusesAtLogin int64
 	login := func() {
 		if err := client.Login(ctx); err != nil {
 			panic(fmt.Sprintf("simulation: login: %v", err)) // the demo user always logs in
 		}
 		logins++
+		loggedInAt, reusesAtLogin = clock.Now(), reuses(srv)
 	}
 	login()
 
@@ -192,8 +387,18 @@ func simulate(tr trace, scheme int, seed uint64) Row {
 		steps = append(steps, step{at: v.at, n: v.n})
 	}
 	if tr.theftAt > 0 {
-		steps = append(steps, step{at: tr.theftAt, theft: true})
-		for at := tr.theftAt + time.Hour; at <= tr.horizon; at += time.Hour {
+		theft := tr.theftAt
+		if tr.accessOnly { // right after the victim's first request that day
+			dayStart := tr.theftAt.Truncate(day) - 2*time.Hour
+			for _, s := range steps {
+				if s.at >= dayStart {
+					theft = s.at
+					break
+				}
+			}
+		}
+		steps = append(steps, step{at: theft, theft: true})
+		for at := theft + thiefEvery; at <= tr.horizon; at += thiefEvery {
 			steps = append(steps, step{at: at})
 		}
 	}
@@ -201,28 +406,41 @@ func simulate(tr trace, scheme int, seed uint64) Row {
 
 	var (
 		thief        simClient
+		thiefDone    bool // refused once: a stolen credential never comes back to life
 		stolenAt     time.Time
 		lastStolenOK time.Time
-		lastThiefTry time.Time
 	)
 	for _, s := range steps {
 		clock.set(start.Add(s.at))
 		switch {
-		case s.theft:
-			thief, stolenAt = steal(&transport{h: srv}), clock.Now()
-		case s.n == 0:
-			lastThiefTry = clock.Now()
+		case s.theft || s.n == 0:
+			if s.theft {
+				thief, stolenAt = steal(&transport{h: srv}, tr.accessOnly), clock.Now()
+			}
+			if thiefDone {
+				continue
+			}
 			if status, _ := thief.Get(ctx, "/bbb"); status == http.StatusOK {
 				lastStolenOK = clock.Now()
+			} else {
+				thiefDone = true
 			}
 		default:
-			row.Requests += s.n
+			r.requests += s.n
 			failed := burst(ctx, client, user, s.n)
 			if failed > 0 {
-				row.Seen401 += failed
+				r.seen401 += failed
+				switch {
+				case reuses(srv) > reusesAtLogin:
+					r.revoked++
+				case scheme != 0 && !clock.Now().Before(loggedInAt.Add(maxSession)):
+					r.capped++
+				default:
+					r.idle++
+				}
 				login() // the user logs in again, and repeats what failed
 				for range failed {
-					row.Requests++
+					r.requests++
 					if status, _ := client.Get(ctx, "/bbb"); status != http.StatusOK {
 						panic("simulation: a request right after login failed")
 					}
@@ -231,13 +449,22 @@ func simulate(tr trace, scheme int, seed uint64) Row {
 		}
 	}
 
-	row.Signed = srv.Signed()
-	row.Relogins = logins - 1
-	row.ExtraTrips = user.count.Load() - int64(row.Requests) - int64(logins)
+	r.signed = srv.Signed()
+	r.extraTrips = user.count.Load() - int64(r.requests) - int64(logins)
 	if thief != nil {
-		row.Stolen = stolenFor(stolenAt, lastStolenOK, lastThiefTry)
+		r.stolenNever = lastStolenOK.IsZero()
+		r.stolen = lastStolenOK.Sub(stolenAt)
+		r.stolenToEnd = !thiefDone
 	}
-	return row
+	return r
+}
+
+// reuses is how many reused refresh tokens srv has detected.
+func reuses(srv simServer) int64 {
+	if d, ok := srv.(*DoubleServer); ok {
+		return d.ReusesDetected()
+	}
+	return 0
 }
 
 // burst sends n requests at once: all of them leave, with the same
@@ -268,19 +495,25 @@ func burst(ctx context.Context, c simClient, rt *transport, n int) (failed int) 
 	return int(count.Load())
 }
 
-// stolenFor says how long a stolen credential served the thief.
-func stolenFor(stolen, lastOK, lastTry time.Time) string {
-	switch {
-	case lastOK.IsZero():
-		return "never"
-	case lastOK.Equal(lastTry):
-		return fmt.Sprintf("≥ %s (to the end of the trace)", days(lastOK.Sub(stolen)))
-	default:
-		return days(lastOK.Sub(stolen))
+// daySpan writes a span of durations: "8–20 h", "4.3 days–27.3 days".
+func daySpan(s Span[time.Duration]) string {
+	lo, hi := days(s.Min), days(s.Max)
+	if lo == hi {
+		return lo
 	}
+	loNum, loUnit, _ := strings.Cut(lo, " ")
+	hiNum, hiUnit, _ := strings.Cut(hi, " ")
+	if loUnit == hiUnit && loNum != "<" {
+		return loNum + "–" + hiNum + " " + hiUnit
+	}
+	return lo + "–" + hi
 }
 
+// days writes a duration the thief was served, measured every thiefEvery.
 func days(d time.Duration) string {
+	if d < thiefEvery {
+		return fmt.Sprintf("< %.0f h", thiefEvery.Hours())
+	}
 	if d < day {
 		return fmt.Sprintf("%.0f h", d.Hours())
 	}
