@@ -1,0 +1,151 @@
+// Command course tells a learner where they are in the course, reruns the
+// current step's tests on every save, and hands out the README's hints one
+// rung at a time. Run it from the repository root:
+//
+//	go run ./solutions/course               # every step's progress, and what to do next
+//	go run ./solutions/course watch         # rerun the current step's tests on every save
+//	go run ./solutions/course hint          # the next hint for the current TODO
+//	go run ./solutions/course reset step02  # put a step's starter back as committed
+//	go run ./solutions/course -json         # the progress as JSON, for instructors
+//
+// It reads the course's own sources of truth: the TODO labels in the
+// starters as committed, the steps' tests (go test -json), and the hint
+// ladders in each step's README, all through the course checker's parsers
+// (package coursecheck), so that it maps a failing test to a TODO exactly
+// as the checker does. It never shows a solution, only the ladders, one
+// rung per call.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+)
+
+// cmdName is how the learner runs this command, for messages.
+const cmdName = "go run ./solutions/course"
+
+const usage = `usage: ` + cmdName + ` [-json] [command]
+
+Commands:
+  status              every step (done, in progress with TODOs done out of
+                      total, or not started), then the next thing to do
+                      (the default)
+  watch               rerun the current step's tests whenever one of its
+                      files changes (Ctrl-C stops)
+  hint [step] [TODO]  the next rung of a TODO's hint ladder, one per call:
+                      the current TODO, TODO n of the current step
+                      (hint 2), or of another step (hint step02 2)
+  reset [-yes] step   put a step's starter back as committed, discarding
+                      your changes to it (asks first; -yes without asking)
+
+Flags:
+  -json   print the status as JSON (for instructors)
+  -h      print this help
+
+Run it from the repository root (where go.work is), or below it.
+`
+
+// usageError is a command line that makes no sense: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	var ue usageError
+	switch {
+	case err == nil:
+	case errors.As(err, &ue):
+		fmt.Fprintf(os.Stderr, "course: %v\n\n%s", err, usage)
+		os.Exit(2)
+	default:
+		fmt.Fprintf(os.Stderr, "course: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run runs the command line args (without the program's name). It returns
+// a usageError for a command line that makes no sense, and nil whenever
+// the command did its work, whatever the learner's progress.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("course", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	asJSON := flags.Bool("json", false, "")
+	yes := flags.Bool("yes", false, "")
+	rest, err := parseFlags(flags, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	cmd := "status"
+	if len(rest) > 0 {
+		cmd, rest = rest[0], rest[1:]
+	}
+	if *asJSON && cmd != "status" {
+		return usagef("-json goes with status only")
+	}
+	if *yes && cmd != "reset" {
+		return usagef("-yes goes with reset only")
+	}
+
+	c, err := open(stdout, stderr)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "status":
+		if len(rest) > 0 {
+			return usagef("status takes no argument")
+		}
+		return c.status(ctx, *asJSON)
+	case "watch":
+		if len(rest) > 0 {
+			return usagef("watch takes no argument")
+		}
+		return c.watch(ctx, watchOptions{})
+	case "hint":
+		return c.hint(ctx, rest)
+	case "reset":
+		if len(rest) != 1 {
+			return usagef("reset takes one step (reset step02)")
+		}
+		return c.reset(rest[0], *yes, os.Stdin)
+	default:
+		return usagef("unknown command %q", cmd)
+	}
+}
+
+// parseFlags parses flags anywhere on the command line ("reset step02
+// -yes" as well as "-yes reset step02") and returns the other arguments.
+func parseFlags(flags *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := flags.Parse(args); err != nil {
+			return nil, err
+		}
+		args = flags.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		if args[0] == "--" {
+			return append(rest, args[1:]...), nil
+		}
+		if !strings.HasPrefix(args[0], "-") || args[0] == "-" {
+			rest = append(rest, args[0])
+			args = args[1:]
+		}
+	}
+}
