@@ -100,11 +100,10 @@ func (c *course) printNext(w io.Writer, next *Next, withWatch bool) {
 		fmt.Fprintf(w, "  %s %s:\n    %s\n", or(f.Test, "the step"), what, c.paint(red, f.Message))
 	}
 	fmt.Fprintf(w, "  (cd %s && go test ./...) shows every failure.\n", next.Step)
-	fmt.Fprintf(w, "Stuck? %s hint", cmdName)
+	fmt.Fprintf(w, "Stuck? %s hint (one hint per call)\n", cmdName)
 	if withWatch {
-		fmt.Fprintf(w, "   Rerun on every save: %s watch", cmdName)
+		fmt.Fprintf(w, "Tests again on every save: %s watch\n", cmdName)
 	}
-	fmt.Fprintln(w)
 }
 
 func or(s, otherwise string) string {
