@@ -83,7 +83,11 @@ func (c *course) hint(ctx context.Context, args []string) error {
 				n = s.TODOs[0].N
 			}
 			if n == 0 {
-				fmt.Fprintf(c.stdout, "%s: no failing test names a TODO: there is no hint to give. Name one: %s hint %s 1\n", stepName, cmdName, stepName[:len("step00")])
+				why := "no failing test names a TODO"
+				if s.BuildFailed {
+					why = "it does not build, so no test names a TODO yet"
+				}
+				fmt.Fprintf(c.stdout, "%s: %s. Name the TODO you want a hint for: %s hint %s 1\n", stepName, why, cmdName, stepName[:len("step00")])
 				return nil
 			}
 		}

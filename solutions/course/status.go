@@ -189,7 +189,7 @@ func (st *StepStatus) record(s *step, r *coursecheck.Result) {
 	if r.BuildErrors != "" {
 		st.BuildFailed = true
 		st.Failure = &Failure{Message: buildErrorLine(r.BuildErrors)}
-		st.setDone(0)
+		st.Done = 0 // unknown until it builds
 		if !s.untouched() {
 			st.State = stateInProgress
 		}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -106,4 +108,28 @@ func TestNextTODO(t *testing.T) {
 			assert.Equal(t, tt.want, nextTODO(tt.named))
 		})
 	}
+}
+
+// TestStatusBuildError: a step that does not build says so, and counts no
+// TODO done.
+func TestStatusBuildError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test (-short skips it)")
+	}
+	var out bytes.Buffer
+	c := cloneCourse(t, &out)
+	solve(t, c, "step01-login", "login.go", "users.go", "token.go")
+	require.NoError(t, os.WriteFile(filepath.Join(c.root, "step01-login", "broken.go"), []byte("package main\n\nfunc broken() { x }\n"), 0o644))
+	st, err := c.computeStatus(t.Context())
+	require.NoError(t, err)
+	s := st.Steps[0]
+	assert.Equal(t, stateInProgress, s.State)
+	assert.True(t, s.BuildFailed)
+	assert.Equal(t, 0, s.Done)
+	require.NotNil(t, st.Next)
+	assert.Equal(t, "step01-login", st.Next.Step)
+	require.NotNil(t, st.Next.Failure)
+	assert.Contains(t, st.Next.Failure.Message, "broken.go:3")
+	c.printSteps(&out, st)
+	assert.Contains(t, out.String(), "[----------]  in progress  does not build")
 }

@@ -22,7 +22,7 @@ func TestWatch(t *testing.T) {
 	ticks := make(chan time.Time)
 	shown := make(chan *StepStatus)
 	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error)
+	done := make(chan error, 1)
 	go func() {
 		done <- c.watch(ctx, watchOptions{
 			tick:    func() <-chan time.Time { return ticks },
