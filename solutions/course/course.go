@@ -1,16 +1,11 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 
 	"tokenrefresh/solutions/coursecheck"
@@ -31,7 +26,7 @@ func open(stdout, stderr io.Writer) (*course, error) {
 	if err != nil {
 		return nil, err
 	}
-	root, err := findRoot(wd)
+	root, err := coursecheck.FindRoot(wd)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +41,7 @@ func open(stdout, stderr io.Writer) (*course, error) {
 
 // openAt opens the course whose go.work is in root.
 func openAt(root string, stdout, stderr io.Writer) (*course, error) {
-	steps, err := workspaceSteps(root)
+	steps, err := coursecheck.WorkspaceSteps(root)
 	if err != nil {
 		return nil, err
 	}
@@ -54,49 +49,6 @@ func openAt(root string, stdout, stderr io.Writer) (*course, error) {
 		return nil, fmt.Errorf("%s lists no step (./stepNN-name)", filepath.Join(root, "go.work"))
 	}
 	return &course{root: root, steps: steps, stdout: stdout, stderr: stderr}, nil
-}
-
-// findRoot walks up from dir to the folder that holds go.work.
-func findRoot(dir string) (string, error) {
-	for d := dir; ; {
-		if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
-			return d, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", fmt.Errorf("no go.work in %s or above: run %s in the course repository", dir, cmdName)
-		}
-		d = parent
-	}
-}
-
-// stepDirRE matches the folder of a step module, as the checker does.
-var stepDirRE = regexp.MustCompile(`^step\d\d-[a-z0-9-]+$`)
-
-// workspaceSteps lists the step modules that go.work uses, in order.
-func workspaceSteps(root string) ([]string, error) {
-	cmd := exec.Command("go", "work", "edit", "-json")
-	cmd.Dir = root
-	out, err := cmd.Output()
-	if err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return nil, fmt.Errorf("go work edit -json: %v: %s", err, strings.TrimSpace(string(exit.Stderr)))
-		}
-		return nil, fmt.Errorf("go work edit -json: %v", err)
-	}
-	var work struct{ Use []struct{ DiskPath string } }
-	if err := json.Unmarshal(out, &work); err != nil {
-		return nil, fmt.Errorf("go work edit -json: %v", err)
-	}
-	var steps []string
-	for _, u := range work.Use {
-		if name := filepath.Clean(u.DiskPath); stepDirRE.MatchString(name) {
-			steps = append(steps, name)
-		}
-	}
-	slices.Sort(steps)
-	return steps, nil
 }
 
 // findStep returns the step that arg names: its folder (step02-guard), its

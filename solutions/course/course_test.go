@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"tokenrefresh/solutions/coursecheck"
 )
 
 // base is a clone of the course repository as committed, made once per
@@ -42,7 +44,7 @@ func repoRoot() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return findRoot(wd)
+	return coursecheck.FindRoot(wd)
 }
 
 // cloneCourse returns a fresh clone of the course as committed, and the

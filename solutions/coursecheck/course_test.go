@@ -2,14 +2,11 @@ package coursecheck
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,9 +17,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// stepDir matches the folder of a step module: step01-login, step02-guard, …
-var stepDir = regexp.MustCompile(`^step\d\d-[a-z0-9-]+$`)
 
 // maxFirstRunLines is what a starter's first go test ./... may print: about
 // a screen, so that the first failure is in view.
@@ -128,32 +122,16 @@ func repoRoot(t *testing.T) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "no go.work above the course checker: run it inside the course repository")
-		dir = parent
-	}
+	root, err := FindRoot(dir)
+	require.NoError(t, err)
+	return root
 }
 
 // workspaceSteps lists the step modules that go.work uses, in order.
 func workspaceSteps(t *testing.T, root string) []string {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), "go", "work", "edit", "-json")
-	cmd.Dir = root
-	out, err := cmd.Output()
-	require.NoError(t, err, "go work edit -json")
-	var work struct{ Use []struct{ DiskPath string } }
-	require.NoError(t, json.Unmarshal(out, &work), "go work edit -json: %s", out)
-	var steps []string
-	for _, u := range work.Use {
-		if name := filepath.Clean(u.DiskPath); stepDir.MatchString(name) {
-			steps = append(steps, name)
-		}
-	}
-	slices.Sort(steps)
+	steps, err := WorkspaceSteps(root)
+	require.NoError(t, err)
 	return steps
 }
 
