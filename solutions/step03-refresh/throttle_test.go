@@ -24,24 +24,6 @@ const (
 	throttleUsers = "step 01 (users.go): "
 )
 
-// throttleClock is a clock the test moves by hand, safe for concurrent use.
-type throttleClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *throttleClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *throttleClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // loginRequest is a login from the client address remoteAddr ("ip:port").
 func loginRequest(remoteAddr, username, password string) *http.Request {
 	body := fmt.Sprintf(`{"username":%q,"password":%q}`, username, password)
@@ -112,7 +94,7 @@ const (
 )
 
 func TestThrottleFailedLoginsPerUsername(t *testing.T) {
-	clock := &throttleClock{now: fakeNow}
+	clock := newTestClock(fakeNow)
 	srv := NewServer(testUsers(t), NewTokens(testSecret, clock.Now))
 	requireBodyDecoded(t, srv)
 

@@ -15,7 +15,7 @@ import (
 // of the API must keep answering.
 
 func TestThrottleFloodLeavesOtherRoutesAnswering(t *testing.T) {
-	clock := &throttleClock{now: fakeNow}
+	clock := newTestClock(fakeNow)
 	tokens := NewTokens(testSecret, clock.Now)
 	srv := NewServer(testUsers(t), tokens)
 	requireBodyDecoded(t, srv)
