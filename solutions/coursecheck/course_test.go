@@ -349,8 +349,8 @@ func checkNoPanic(t *testing.T, r *Result, what string) {
 // k after the first, with the TODOs below k solved (their solved files
 // overlaid on the starter), some test fails, every failing test names a
 // TODO k or later, and one names TODO k. A file that also holds a TODO k or later cannot be taken
-// from the solved copy: testdata/order/<step>/<k>/<file> is that file as a
-// learner has it then.
+// from the solved copy: testdata/order/<step>/<j>/<file> is that file as a
+// learner has it when its next TODO is j.
 func checkWorkOrder(t *testing.T, s *step) {
 	t.Helper()
 	numbers := s.todos.Numbers()
@@ -369,7 +369,8 @@ func checkWorkOrder(t *testing.T, s *step) {
 
 // workOrderOverlay maps each file that holds a TODO below k to its solved
 // version: the solved copy's file when all of its TODOs are below k, else
-// testdata/order/<step>/<k>/<file>.
+// testdata/order/<step>/<j>/<file>, where j is the file's first TODO from k
+// on.
 func workOrderOverlay(t *testing.T, s *step, k int) map[string]string {
 	t.Helper()
 	overlay := map[string]string{}
@@ -387,11 +388,15 @@ func workOrderOverlay(t *testing.T, s *step, k int) map[string]string {
 		case ids[len(ids)-1] < k:
 			overlay[target] = filepath.Join(s.solved, filepath.FromSlash(file))
 		default:
-			order := filepath.Join("testdata", "order", s.name, strconv.Itoa(k), filepath.FromSlash(file))
+			// The file as it stands once its TODOs before k are solved: named
+			// by its own first TODO still open, so that one order file
+			// serves every k up to that TODO.
+			open := ids[slices.IndexFunc(ids, func(n int) bool { return n >= k })]
+			order := filepath.Join("testdata", "order", s.name, strconv.Itoa(open), filepath.FromSlash(file))
 			content, err := os.ReadFile(order)
 			if err != nil {
-				t.Errorf("%s: %s holds TODOs %v: to check the work order at TODO %d, add %s, the file with the TODOs before %d solved and the others still stubbed (%v)",
-					s.name, file, ids, k, filepath.Join("solutions", "coursecheck", order), k, err)
+				t.Errorf("%s: %s holds TODOs %v: to check the work order at TODO %d, add %s, the file with its TODOs before %d solved and the others still stubbed (%v)",
+					s.name, file, ids, k, filepath.Join("solutions", "coursecheck", order), open, err)
 				continue
 			}
 			var holds []int
