@@ -89,7 +89,7 @@ func TestVerifiedCacheIsBounded(t *testing.T) {
 	}
 	assert.Equal(t, maxVerified, cache.len(), todoCache+"the cache holds at most maxVerified tokens")
 	_, ok := cache.get(tokens[0], fakeNow)
-	assert.False(t, ok, todoCache+"the token used longest ago is forgotten first")
+	assert.False(t, ok, todoCache+"a token not used since it was put is forgotten first")
 	got, ok := cache.get(tokens[len(tokens)-1], fakeNow)
 	assert.True(t, ok, todoCache+"a full cache keeps the newest token (it must not start again empty)")
 	assert.Same(t, claims[len(claims)-1], got, todoCache+"the newest token's claims")
@@ -103,11 +103,29 @@ func TestVerifiedCacheKeepsTheRecentlyUsed(t *testing.T) {
 	}
 	_, ok := cache.get(tokens[0], fakeNow) // token 0 is now the most recently used
 	require.True(t, ok, todoCache+"a token just put is cached")
-	cache.put(tokens[3], claims[3]) // full: token 1, used longest ago, goes
+	cache.put(tokens[3], claims[3]) // full: the hand spares token 0 (used) and takes token 1
 	for i, want := range []bool{true, false, true, true} {
 		_, ok := cache.get(tokens[i], fakeNow)
 		assert.Equal(t, want, ok, todoCache+"room for 3, tokens 0-2 put, 0 used, 3 put: is token %d cached?", i)
 	}
+}
+
+func TestVerifiedCacheFullOfUsedTokens(t *testing.T) {
+	// Every token used: the hand clears every mark in one turn, then takes
+	// a slot. The cache stays bounded and takes the new token.
+	cache := newVerifiedCacheOf(3)
+	tokens, claims := cacheTokens(4)
+	for i := range 3 {
+		cache.put(tokens[i], claims[i])
+		_, ok := cache.get(tokens[i], fakeNow)
+		require.True(t, ok, todoCache+"a token just put is cached")
+	}
+	cache.put(tokens[3], claims[3])
+	assert.Equal(t, 3, cache.len(), todoCache+"room for 3, all used, a 4th put: the cache holds 3")
+	got, ok := cache.get(tokens[3], fakeNow)
+	assert.True(t, ok, todoCache+"the 4th token is cached")
+	assert.Same(t, claims[3], got, todoCache+"the 4th token's claims")
+	assertConsistent(t, cache)
 }
 
 func TestVerifiedCacheHotSetKeepsHitting(t *testing.T) {
@@ -140,6 +158,7 @@ func TestVerifiedCacheForgetsExpired(t *testing.T) {
 	_, ok = cache.get("token", claims.ExpiresAt.Time)
 	assert.False(t, ok, todoCache+"a token is never returned at or after its exp")
 	assert.Zero(t, cache.len(), todoCache+"an expired token is dropped when found")
+	assertConsistent(t, cache)
 	_, ok = cache.get("token", claims.ExpiresAt.Add(-time.Second))
 	assert.False(t, ok, todoCache+"an expired token, once dropped, stays dropped")
 }
@@ -217,5 +236,21 @@ func TestVerifiedCacheConcurrentEviction(t *testing.T) {
 	}
 	wg.Wait()
 	assert.LessOrEqual(t, cache.len(), size, todoCache+"bounded under concurrent use")
-	assert.Equal(t, cache.len(), len(cache.byToken), todoCache+"the map and the list agree")
+	assertConsistent(t, cache)
+}
+
+// assertConsistent checks that the map and the ring agree: every token in
+// the map sits in its slot, and every slot that holds a token is in the map.
+func assertConsistent(t *testing.T, cache *verifiedCache) {
+	t.Helper()
+	held := 0
+	for _, e := range cache.slots {
+		if e.claims != nil {
+			held++
+		}
+	}
+	assert.Equal(t, held, len(cache.byToken), todoCache+"slots holding a token, and tokens in the map")
+	for token, i := range cache.byToken {
+		assert.Equal(t, token, cache.slots[i].token, todoCache+"the map points each token at its own slot")
+	}
 }
