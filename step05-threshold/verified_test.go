@@ -149,6 +149,27 @@ func TestVerifiedCacheHotSetKeepsHitting(t *testing.T) {
 	}
 }
 
+func TestVerifiedCacheStrictRotationPastTheBound(t *testing.T) {
+	// The worst case, which the lesson states: one token more than room,
+	// sent in strict rotation. Each token is pushed out just before it
+	// comes round again: no request hits, and the cache stays bounded.
+	cache := newVerifiedCacheOf(3)
+	tokens, claims := cacheTokens(4)
+	hits := 0
+	for range 5 {
+		for i, token := range tokens {
+			if _, ok := cache.get(token, fakeNow); ok {
+				hits++
+				continue
+			}
+			cache.put(token, claims[i])
+		}
+	}
+	assert.Zero(t, hits, todoCache+"4 tokens in strict rotation through room for 3: hits")
+	assert.Equal(t, 3, cache.len(), todoCache+"bounded")
+	assertConsistent(t, cache)
+}
+
 func TestVerifiedCacheForgetsExpired(t *testing.T) {
 	cache := newVerifiedCache()
 	claims := validClaims()
