@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 
@@ -25,10 +24,6 @@ type progress struct {
 	// (token.go)") to the number of rungs shown.
 	Hints map[string]map[string]int `json:"hints"`
 }
-
-// rungNumberRE matches the number a rung's title starts with ("2. The
-// approach"): the command counts the rungs itself.
-var rungNumberRE = regexp.MustCompile(`^\d+\.\s*`)
 
 // hint prints the next rung of a TODO's hint ladder: the current TODO
 // (no argument), TODO n of the current step ("2"), or of another step
@@ -128,11 +123,10 @@ func (c *course) showRung(stepName string, n int) error {
 		}
 	}
 	rung := ladder.Rungs[shown-1]
-	title := rungNumberRE.ReplaceAllString(rung.Title, "")
-	fmt.Fprintf(c.stdout, "%s, %s — hint %d of %d: %s\n\n%s\n\n", stepName, label, shown, len(ladder.Rungs), c.paint(bold, title), rung.Body)
+	fmt.Fprintf(c.stdout, "%s, %s — hint %d of %d: %s\n\n%s\n\n", stepName, label, shown, len(ladder.Rungs), c.paint(bold, rung.Title), rung.Body)
 	switch {
 	case last:
-		fmt.Fprintf(c.stdout, "That was the last hint for %s: there are no more. The README shows the whole ladder (%s/README.md, under Hints).\n", label, stepName)
+		fmt.Fprintf(c.stdout, "That was the last hint for %s: there are no more. %s/%s shows every ladder.\n", label, stepName, coursecheck.HintsFile)
 	case shown == len(ladder.Rungs):
 		fmt.Fprintf(c.stdout, "That is the last hint for %s.\n", label)
 	default:
@@ -141,20 +135,20 @@ func (c *course) showRung(stepName string, n int) error {
 	return nil
 }
 
-// readLadder reads TODO l's hint ladder from the step's README (as
+// readLadder reads TODO l's hint ladder from the step's HINTS.md (as
 // committed: the learner's edits do not move the hints).
 func readLadder(files fs.FS, stepName string, l coursecheck.Label) (coursecheck.Ladder, error) {
-	readme, err := fs.ReadFile(files, "README.md")
+	hints, err := fs.ReadFile(files, coursecheck.HintsFile)
 	if err != nil {
 		return coursecheck.Ladder{}, fmt.Errorf("%s: %v", stepName, err)
 	}
-	ladders, err := coursecheck.ParseHints(string(readme))
+	ladders, err := coursecheck.ParseHints(string(hints))
 	if err != nil {
 		return coursecheck.Ladder{}, fmt.Errorf("%s/%v", stepName, err)
 	}
 	i := slices.IndexFunc(ladders, func(ladder coursecheck.Ladder) bool { return ladder.Label == l })
 	if i < 0 || len(ladders[i].Rungs) == 0 {
-		return coursecheck.Ladder{}, fmt.Errorf("%s/README.md has no hint ladder for %s", stepName, l)
+		return coursecheck.Ladder{}, fmt.Errorf("%s/%s has no hint ladder for %s", stepName, coursecheck.HintsFile, l)
 	}
 	return ladders[i], nil
 }

@@ -1,5 +1,5 @@
 // Command course tells a learner where they are in the course, reruns the
-// current step's tests on every save, and hands out the README's hints one
+// current step's tests on every save, and hands out the step's hints one
 // rung at a time. Run it from the repository root:
 //
 //	go run ./solutions/course               # every step's progress, and what to do next
@@ -10,7 +10,7 @@
 //
 // It reads the course's own sources of truth: the TODO labels in the
 // starters as committed, the steps' tests (go test -json), and the hint
-// ladders in each step's README, all through the course checker's parsers
+// ladders in each step's HINTS.md, all through the course checker's parsers
 // (package coursecheck), so that it maps a failing test to a TODO exactly
 // as the checker does. It never shows a solution, only the ladders, one
 // rung per call.

@@ -27,7 +27,8 @@ const maxFirstRunLines = 300
 //     both have the same Go files;
 //   - its starter has numbered TODOs and the solved copy none;
 //   - every label "TODO n (file)" in its tests points at TODO n in that file;
-//   - its README has a hint ladder of at least three rungs for every TODO;
+//   - its HINTS.md has a hint ladder of at least three rungs for every
+//     TODO, and its README none;
 //   - its tests build, at least one fails, nothing panics, every failing
 //     test names a TODO of the starter, the first run prints at most 300
 //     lines and its first failure names the lowest TODO;
@@ -224,39 +225,44 @@ func danglingCauses(l Label) string {
 // key API.
 const minRungs = 3
 
-// checkHints asserts that the step's README has a hint ladder for every
+// checkHints asserts that the step's HINTS.md has a hint ladder for every
 // TODO of the starter, each of at least three rungs, none empty, and code
-// only on the last rung.
+// only on the last rung; and that its README holds no rung (issue 20).
 func checkHints(t *testing.T, s *step) {
 	t.Helper()
 	readme, err := fs.ReadFile(s.files, "README.md")
 	require.NoError(t, err, "%s has no README.md", s.name)
-	ladders, err := ParseHints(string(readme))
-	require.NoError(t, err, "%s/README.md: the hints", s.name)
+	for _, found := range HintsInREADME(string(readme)) {
+		t.Errorf("%s/%s: hints belong in %s/%s (linked from the README's TODO table), one ladder per TODO; the README holds no rung", s.name, found, s.name, HintsFile)
+	}
+	hints, err := fs.ReadFile(s.files, HintsFile)
+	require.NoError(t, err, "%s has no %s: add it beside the README, with a ladder \"## TODO n (file)\" for every TODO", s.name, HintsFile)
+	ladders, err := ParseHints(string(hints))
+	require.NoError(t, err, "%s/%s: the hints", s.name, HintsFile)
 	for _, n := range s.todos.Numbers() {
 		l := Label{n, s.todos[n]}
 		i := slices.IndexFunc(ladders, func(ladder Ladder) bool { return ladder.Label == l })
 		if i < 0 {
-			t.Errorf("%s/README.md has no hint ladder for %s: add a heading \"### %s\" under \"## Hints\", then at least %d folded rungs (<details><summary>…</summary> … </details>)",
-				s.name, l, l, minRungs)
+			t.Errorf("%s/%s has no hint ladder for %s: add a heading \"## %s\", then at least %d rungs (\"### Hint 1: Where to look\", …)",
+				s.name, HintsFile, l, l, minRungs)
 			continue
 		}
 		rungs := ladders[i].Rungs
 		if len(rungs) < minRungs {
-			t.Errorf("%s/README.md: the hint ladder of %s has %d rungs; it needs at least %d (where to look, the approach, the key API)", s.name, l, len(rungs), minRungs)
+			t.Errorf("%s/%s: the hint ladder of %s has %d rungs; it needs at least %d (where to look, the approach, the key API)", s.name, HintsFile, l, len(rungs), minRungs)
 		}
 		for j, rung := range rungs {
 			switch {
 			case rung.Body == "":
-				t.Errorf("%s/README.md: rung %d of %s (%q) is empty", s.name, j+1, l, rung.Title)
+				t.Errorf("%s/%s: rung %d of %s (%q) is empty", s.name, HintsFile, j+1, l, rung.Title)
 			case j < len(rungs)-1 && strings.Contains(rung.Body, "```"):
-				t.Errorf("%s/README.md: rung %d of %s (%q) shows code: only the last rung may", s.name, j+1, l, rung.Title)
+				t.Errorf("%s/%s: rung %d of %s (%q) shows code: only the last rung may", s.name, HintsFile, j+1, l, rung.Title)
 			}
 		}
 	}
 	for _, ladder := range ladders {
 		if !s.todos.Holds(ladder.Label) {
-			t.Errorf("%s/README.md has a hint ladder for %s, which the starter does not have (it has %s)", s.name, ladder.Label, s.todoList())
+			t.Errorf("%s/%s has a hint ladder for %s, which the starter does not have (it has %s)", s.name, HintsFile, ladder.Label, s.todoList())
 		}
 	}
 }

@@ -7,7 +7,8 @@
 //   - RunTests runs go test -json and returns a Result: each test's result
 //     and output, the failing tests in the order a learner sees them,
 //     panics, build errors, and the plain output;
-//   - ParseHints reads the hint ladders of a step's README;
+//   - ParseHints reads the hint ladders of a step's HINTS.md, and
+//     HintsInREADME finds a rung left in its README;
 //   - ParseWrongAnswers reads a file of known wrong answers;
 //   - GitHead and CommittedOverlay compare a step with git's HEAD.
 package coursecheck

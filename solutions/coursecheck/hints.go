@@ -7,72 +7,77 @@ import (
 	"strings"
 )
 
-// A Ladder is the hints of one TODO, from a step's README: rungs from
+// HintsFile is the file, beside a step's README, that holds its hint
+// ladders. The README links it and holds no rung: cat README.md must not
+// show the code of a TODO.
+const HintsFile = "HINTS.md"
+
+// A Ladder is the hints of one TODO, from a step's HINTS.md: rungs from
 // where to look to (at most on the last rung) the code.
 type Ladder struct {
 	Label
 	Rungs []Rung
 }
 
-// A Rung is one folded hint: its summary line and its text.
+// A Rung is one hint: its title ("Where to look") and its text.
 type Rung struct {
 	Title, Body string
 }
 
 var (
-	ladderRE = regexp.MustCompile(`^### TODO (\d+) \(([\w./-]+)\)\s*$`)
-	rungRE   = regexp.MustCompile(`^<details><summary>(.*)</summary>\s*$`)
+	ladderRE = regexp.MustCompile(`^## TODO (\d+) \(([\w./-]+)\)$`)
+	rungRE   = regexp.MustCompile(`^### Hint (\d+): (\S.*)$`)
 )
 
-// ParseHints reads the hint ladders of a step's README: under the heading
-// "## Hints", one "### TODO n (file)" heading per TODO, each followed by
-// its rungs, every rung folded:
+// ParseHints reads the hint ladders of a step's HINTS.md: a title and an
+// introduction, then one "## TODO n (file)" heading per TODO, each
+// followed by its rungs, numbered from 1:
 //
-//	<details><summary>1. Where to look</summary>
+//	## TODO 1 (login.go)
+//
+//	### Hint 1: Where to look
 //
 //	Text.
 //
-//	</details>
+//	### Hint 2: The approach
 //
-// Another "###" heading ends a ladder; the next "#" or "##" heading ends
-// the hints. A README without "## Hints" has no ladder (and no error).
-func ParseHints(readme string) ([]Ladder, error) {
+// A rung's text runs to the next heading of level 3 or less (a "#" line
+// inside a fenced code block is no heading). The file holds nothing else:
+// another "##" or "###" heading, or text between a ladder's heading and
+// its first rung, is an error.
+func ParseHints(hints string) ([]Ladder, error) {
 	var ladders []Ladder
 	var rung *Rung // the rung being read
 	var body []string
-	inHints, inLadder := false, false
-	for i, line := range strings.Split(readme, "\n") {
+	endRung := func() {
+		if rung != nil {
+			rung.Body = strings.TrimSpace(strings.Join(body, "\n"))
+			l := &ladders[len(ladders)-1]
+			l.Rungs = append(l.Rungs, *rung)
+			rung, body = nil, nil
+		}
+	}
+	fenced := false
+	for i, line := range strings.Split(hints, "\n") {
 		line = strings.TrimRight(line, " \t\r")
 		where := func(format string, args ...any) error {
-			return fmt.Errorf("README.md:%d: %s", i+1, fmt.Sprintf(format, args...))
+			return fmt.Errorf("%s:%d: %s", HintsFile, i+1, fmt.Sprintf(format, args...))
 		}
-		if rung != nil {
-			switch {
-			case line == "</details>":
-				rung.Body = strings.TrimSpace(strings.Join(body, "\n"))
-				ladders[len(ladders)-1].Rungs = append(ladders[len(ladders)-1].Rungs, *rung)
-				rung, body = nil, nil
-			case strings.HasPrefix(line, "#") && headingLevel(line) <= 3, strings.HasPrefix(line, "<details>"):
-				return nil, where("the rung %q has no </details> line before this one", ladders[len(ladders)-1].Label.String()+" "+rung.Title)
-			default:
-				body = append(body, line)
-			}
-			continue
+		if strings.HasPrefix(strings.TrimLeft(line, " \t"), "```") {
+			fenced = !fenced
 		}
-		level := headingLevel(line)
+		level := 0
+		if !fenced {
+			level = headingLevel(line)
+		}
 		switch {
-		case level == 1 || level == 2:
-			if inHints {
-				return ladders, nil
-			}
-			inHints = line == "## Hints"
-			inLadder = false
-		case !inHints:
-		case level == 3:
+		case level == 1 && len(ladders) == 0:
+			// the title
+		case level >= 1 && level <= 2:
+			endRung()
 			m := ladderRE.FindStringSubmatch(line)
-			inLadder = m != nil
 			if m == nil {
-				continue
+				return nil, where("%q: this file holds only ladders, each under a heading \"## TODO n (file)\"", line)
 			}
 			n, err := strconv.Atoi(m[1])
 			if err != nil {
@@ -85,21 +90,63 @@ func ParseHints(readme string) ([]Ladder, error) {
 				}
 			}
 			ladders = append(ladders, Ladder{Label: l})
-		case strings.HasPrefix(line, "<details>"):
+		case level == 3:
+			endRung()
+			if len(ladders) == 0 {
+				return nil, where("%q: a rung outside a ladder: put it under a heading \"## TODO n (file)\"", line)
+			}
+			l := ladders[len(ladders)-1]
 			m := rungRE.FindStringSubmatch(line)
 			if m == nil {
-				return nil, where("a rung starts with a line of its own: <details><summary>title</summary>")
+				return nil, where("%q in the ladder of %s: a rung's heading is \"### Hint %d: title\"", line, l.Label, len(l.Rungs)+1)
 			}
-			if !inLadder {
-				return nil, where("a rung outside a ladder: put it under a heading ### TODO n (file)")
+			if k, err := strconv.Atoi(m[1]); err != nil || k != len(l.Rungs)+1 {
+				return nil, where("%q: the rungs of %s are numbered 1, 2, 3, …: this one is hint %d", line, l.Label, len(l.Rungs)+1)
 			}
-			rung = &Rung{Title: strings.TrimSpace(m[1])}
+			rung = &Rung{Title: strings.TrimSpace(m[2])}
+		case rung != nil:
+			body = append(body, line)
+		case len(ladders) > 0 && line != "":
+			return nil, where("text in the ladder of %s before its first rung: put it in a rung (### Hint 1: …)", ladders[len(ladders)-1].Label)
 		}
 	}
-	if rung != nil {
-		return nil, fmt.Errorf("README.md: the rung %q has no </details> line", rung.Title)
-	}
+	endRung()
 	return ladders, nil
+}
+
+// todoHeadingRE matches a heading that names a TODO the way a ladder does.
+var todoHeadingRE = regexp.MustCompile(`^#+ TODO \d+ \([\w./-]+\)$`)
+
+// HintsInREADME lists what, in a step's README, looks like a hint ladder
+// or a rung: a heading "Hints" (or "Hint …"), a heading "TODO n (file)",
+// a <details> block. Each is "README.md:line: what"; none is nil. Hints
+// belong in HINTS.md, which the README links.
+func HintsInREADME(readme string) []string {
+	var found []string
+	fenced := false
+	for i, line := range strings.Split(readme, "\n") {
+		line = strings.TrimRight(line, " \t\r")
+		if strings.HasPrefix(strings.TrimLeft(line, " \t"), "```") {
+			fenced = !fenced
+		}
+		if fenced {
+			continue
+		}
+		what := ""
+		if level := headingLevel(line); level > 0 {
+			text := strings.TrimSpace(line[level:])
+			switch {
+			case text == "Hints", strings.HasPrefix(text, "Hint "), todoHeadingRE.MatchString(line):
+				what = fmt.Sprintf("the heading %q", line)
+			}
+		} else if strings.HasPrefix(strings.TrimSpace(line), "<details") {
+			what = "a <details> block (a folded rung)"
+		}
+		if what != "" {
+			found = append(found, fmt.Sprintf("README.md:%d: %s", i+1, what))
+		}
+	}
+	return found
 }
 
 // headingLevel is the level of a Markdown heading line ("## x" is 2), or 0.

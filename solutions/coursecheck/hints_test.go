@@ -1,58 +1,86 @@
 package coursecheck
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 )
 
-// readme joins lines into a README.
-func readme(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
+// readme joins lines into a file: a README, a HINTS.md.
+func readme(l ...string) string { return strings.Join(l, "\n") + "\n" }
 
-// rung is one folded rung, in the README's shape.
-func rung(title, body string) string {
-	return readme("<details><summary>"+title+"</summary>", "", body, "", "</details>")
+// rung is one rung, in HINTS.md's shape.
+func rung(k int, title, body string) string {
+	return readme(fmt.Sprintf("### Hint %d: %s", k, title), "", body, "")
 }
 
 func TestParseHints(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		readme  string
+		hints   string
 		want    []Ladder
 		wantErr string
 	}{
 		{"two ladders", readme(
-			"# Step 01", "## Your TODOs", "### TODO 9 (not.go)", rung("not a hint", "x"),
-			"## Hints", "Read one rung at a time.", "",
-			"### TODO 1 (login.go)", "",
-			rung("1. Where to look", "The [docs](https://pkg.go.dev/net/http).\nTwo lines."),
-			rung("2. The approach", "In words."),
-			"### TODO 2 (web/app.js)",
-			rung("1. Where to look", "MDN."),
-			"## Going further", "### TODO 3 (x.go)", rung("after the hints", "y"),
+			"# Step 01 — hints", "", "Read one rung at a time.", "",
+			"## TODO 1 (login.go)", "",
+			rung(1, "Where to look", "The [docs](https://pkg.go.dev/net/http).\nTwo lines."),
+			rung(2, "The approach", "In words.\n\n#### A smaller heading\n\nMore words."),
+			"## TODO 2 (web/app.js)",
+			rung(1, "Where to look", "MDN."),
 		), []Ladder{
-			{Label{1, "login.go"}, []Rung{{"1. Where to look", "The [docs](https://pkg.go.dev/net/http).\nTwo lines."}, {"2. The approach", "In words."}}},
-			{Label{2, "web/app.js"}, []Rung{{"1. Where to look", "MDN."}}},
+			{Label{1, "login.go"}, []Rung{
+				{"Where to look", "The [docs](https://pkg.go.dev/net/http).\nTwo lines."},
+				{"The approach", "In words.\n\n#### A smaller heading\n\nMore words."}}},
+			{Label{2, "web/app.js"}, []Rung{{"Where to look", "MDN."}}},
 		}, ""},
-		{"code in a rung", readme("## Hints", "### TODO 1 (a.go)", rung("4. The code", "```go\nx := 1\n```")),
-			[]Ladder{{Label{1, "a.go"}, []Rung{{"4. The code", "```go\nx := 1\n```"}}}}, ""},
-		{"an empty rung", readme("## Hints", "### TODO 1 (a.go)", "<details><summary>1. Empty</summary>", "</details>"),
-			[]Ladder{{Label{1, "a.go"}, []Rung{{"1. Empty", ""}}}}, ""},
-		{"another heading ends a ladder", readme("## Hints", "### TODO 1 (a.go)", "### Notes", rung("stray", "x")),
-			nil, "README.md:4: a rung outside a ladder"},
-		{"no hints", readme("# Step", "## Your TODOs", "TODO 1 (a.go)"), nil, ""},
-		{"an unclosed rung", readme("## Hints", "### TODO 1 (a.go)", "<details><summary>1. Open</summary>", "text", "### TODO 2 (b.go)"),
-			nil, `README.md:5: the rung "TODO 1 (a.go) 1. Open" has no </details>`},
-		{"an unclosed rung at the end", readme("## Hints", "### TODO 1 (a.go)", "<details><summary>1. Open</summary>", "text"),
-			nil, `the rung "1. Open" has no </details>`},
-		{"a summary on its own line", readme("## Hints", "### TODO 1 (a.go)", "<details>", "<summary>1. x</summary>", "</details>"),
-			nil, "README.md:3: a rung starts with a line of its own"},
-		{"two ladders for one TODO", readme("## Hints", "### TODO 1 (a.go)", "### TODO 1 (a.go)"),
-			nil, "README.md:3: a second ladder for TODO 1 (a.go)"},
+		{"code in a rung, with a # line", readme("## TODO 1 (a.go)", rung(1, "The code", "```sh\n# a comment\n## not a heading\n```")),
+			[]Ladder{{Label{1, "a.go"}, []Rung{{"The code", "```sh\n# a comment\n## not a heading\n```"}}}}, ""},
+		{"an empty rung", readme("## TODO 1 (a.go)", "### Hint 1: Empty", "", "### Hint 2: Full", "x"),
+			[]Ladder{{Label{1, "a.go"}, []Rung{{"Empty", ""}, {"Full", "x"}}}}, ""},
+		{"no ladders", readme("# Step 01 — hints", "", "None yet."), nil, ""},
+		{"another heading", readme("## TODO 1 (a.go)", rung(1, "x", "y"), "## Going further", "z"),
+			nil, `HINTS.md:7: "## Going further": this file holds only ladders`},
+		{"a second title", readme("## TODO 1 (a.go)", rung(1, "x", "y"), "# More"),
+			nil, `HINTS.md:7: "# More": this file holds only ladders`},
+		{"a rung outside a ladder", readme("# Hints", rung(1, "x", "y")),
+			nil, "HINTS.md:2: \"### Hint 1: x\": a rung outside a ladder"},
+		{"another kind of rung heading", readme("## TODO 1 (a.go)", "### 1. Where to look", "x"),
+			nil, `HINTS.md:2: "### 1. Where to look" in the ladder of TODO 1 (a.go): a rung's heading is "### Hint 1: title"`},
+		{"a rung without a title", readme("## TODO 1 (a.go)", "### Hint 1:", "x"),
+			nil, `a rung's heading is "### Hint 1: title"`},
+		{"a rung skipped", readme("## TODO 1 (a.go)", rung(1, "x", "y"), rung(3, "x", "y")),
+			nil, `HINTS.md:7: "### Hint 3: x": the rungs of TODO 1 (a.go) are numbered 1, 2, 3, …: this one is hint 2`},
+		{"text before the first rung", readme("## TODO 1 (a.go)", "", "Some words.", rung(1, "x", "y")),
+			nil, "HINTS.md:3: text in the ladder of TODO 1 (a.go) before its first rung"},
+		{"two ladders for one TODO", readme("## TODO 1 (a.go)", "## TODO 1 (a.go)"),
+			nil, "HINTS.md:2: a second ladder for TODO 1 (a.go)"},
 	} {
-		got, err := ParseHints(tc.readme)
+		got, err := ParseHints(tc.hints)
 		assertParsed(t, tc.name, tc.want, tc.wantErr, got, err)
+	}
+}
+
+// TestHintsInREADME: a README links HINTS.md and holds no rung, folded or
+// not (issue 20: cat README.md showed the last rung's code).
+func TestHintsInREADME(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		readme string
+		want   []string
+	}{
+		{"a lesson with a link", readme("# Step 01", "## Your TODOs", "| 1 | `a.go` |", "", "Stuck? [HINTS.md](HINTS.md)", "## Going further", "- (Hint: who verifies.)"), nil},
+		{"a # line in code", readme("```sh", "# Hints", "```"), nil},
+		{"the old ladder", readme("# Step 01", "## Hints", "", "### TODO 1 (a.go)", "", "<details><summary>1. Where to look</summary>", "", "x", "", "</details>"), []string{
+			`README.md:2: the heading "## Hints"`,
+			`README.md:4: the heading "### TODO 1 (a.go)"`,
+			"README.md:6: a <details> block (a folded rung)",
+		}},
+		{"a rung heading", readme("## Your TODOs", "#### Hint 1: Where to look"), []string{`README.md:2: the heading "#### Hint 1: Where to look"`}},
+	} {
+		assert.Equal(t, tc.want, HintsInREADME(tc.readme), tc.name)
 	}
 }
 
