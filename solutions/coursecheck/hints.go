@@ -92,6 +92,9 @@ func ParseHints(hints string) ([]Ladder, error) {
 			ladders = append(ladders, Ladder{Label: l})
 		case level == 3:
 			endRung()
+			if todoHeadingRE.MatchString(line) {
+				return nil, where("%q: a ladder's heading is \"## TODO n (file)\", at level 2; its rungs are \"### Hint 1: title\", …", line)
+			}
 			if len(ladders) == 0 {
 				return nil, where("%q: a rung outside a ladder: put it under a heading \"## TODO n (file)\"", line)
 			}

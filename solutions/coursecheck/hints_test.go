@@ -55,6 +55,10 @@ func TestParseHints(t *testing.T) {
 			nil, `HINTS.md:7: "### Hint 3: x": the rungs of TODO 1 (a.go) are numbered 1, 2, 3, …: this one is hint 2`},
 		{"text before the first rung", readme("## TODO 1 (a.go)", "", "Some words.", rung(1, "x", "y")),
 			nil, "HINTS.md:3: text in the ladder of TODO 1 (a.go) before its first rung"},
+		{"the README's old shape", readme("## Hints", "### TODO 1 (a.go)", "<details><summary>1. Where to look</summary>", "x", "</details>"),
+			nil, `HINTS.md:1: "## Hints": this file holds only ladders`},
+		{"a ladder at level 3", readme("# Step 01 — hints", "### TODO 1 (a.go)", rung(1, "x", "y")),
+			nil, `HINTS.md:2: "### TODO 1 (a.go)": a ladder's heading is "## TODO n (file)", at level 2`},
 		{"two ladders for one TODO", readme("## TODO 1 (a.go)", "## TODO 1 (a.go)"),
 			nil, "HINTS.md:2: a second ladder for TODO 1 (a.go)"},
 	} {
