@@ -73,8 +73,11 @@ func TestServeAnswersAnotherClientWhileOneHoldsItsShare(t *testing.T) {
 	for i := range opened {
 		c := srv.dial(t, "127.0.0.1")
 		require.NoError(t, c.SetDeadline(time.Now().Add(5*time.Second)))
-		require.NoError(t, writeRequest(c))
-		res, err := http.ReadResponse(c.r, nil)
+		err := writeRequest(c)
+		var res *http.Response
+		if err == nil {
+			res, err = http.ReadResponse(c.r, nil)
+		}
 		if i < maxConnsPerClient {
 			require.NoError(t, err, connsLabel+"connection %d of one client: %v; want it served", i+1, err)
 			assert.Equal(t, http.StatusNoContent, res.StatusCode, connsLabel+"connection %d of one client, within its share of %d", i+1, maxConnsPerClient)
