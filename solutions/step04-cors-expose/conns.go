@@ -256,7 +256,6 @@ type limitedConn struct {
 // is never refused for the one it closed; then the slot, once the file
 // descriptor is closed.
 func (c *limitedConn) Close() error {
-	var err error
 	first := false
 	c.once.Do(func() {
 		first = true
@@ -264,11 +263,10 @@ func (c *limitedConn) Close() error {
 		delete(c.l.idle, c)
 		c.l.mu.Unlock()
 		c.l.forget(c.client)
-		err = c.Conn.Close()
-		<-c.l.slots
 	})
-	if !first {
-		return c.Conn.Close()
+	err := c.Conn.Close()
+	if first {
+		<-c.l.slots
 	}
 	return err
 }
