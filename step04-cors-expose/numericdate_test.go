@@ -57,10 +57,10 @@ func signPayload(t *testing.T, payload string) string {
 }
 
 // badDates are payloads whose times are not what RFC 7519 §2 calls a
-// NumericDate, or that Go's decoder reads as another claim than a parser
-// matching keys exactly would. jwt.NumericDate takes most of them: a
-// string, a fraction, and 1e20, which overflows and reads as long ago.
-// Each names the claim the reason must name. (Issue 19.)
+// NumericDate, also where Go's decoder takes the value from a key in
+// another case or from the last of two. jwt.NumericDate takes most of
+// them: a string, a fraction, and 1e20, which overflows and reads as long
+// ago. Each names the claim the reason must name. (Issue 19.)
 func badDates() []struct{ name, claim, payload string } {
 	var bad []struct{ name, claim, payload string }
 	for i, name := range dateClaims {
@@ -79,7 +79,7 @@ func badDates() []struct{ name, claim, payload string } {
 			{"after the year 9999", with(dateClaim{name, "253402300800"})},
 			{"null", with(dateClaim{name, "null"})},
 			{"an object", with(dateClaim{name, `{"n":` + value + `}`})},
-			{"in capitals", with(dateClaim{strings.ToUpper(name), value})},
+			{"in capitals, as a string", with(dateClaim{strings.ToUpper(name), strconv.Quote(value)})},
 			{"twice, the last one a string", with(dateClaim{name, value}, dateClaim{name, strconv.Quote(value)})},
 		} {
 			bad = append(bad, struct{ name, claim, payload string }{name + " " + tt.what, name, tt.payload})

@@ -1,15 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
-// dateClaims are the claims of our tokens that are times (auth_time from
-// step 05 on).
+// dateClaims are the claims of our tokens that are times, each decoded
+// strictly by UnmarshalJSON (auth_time from step 05 on).
 var dateClaims = []string{"exp", "iat", "nbf", "auth_time"}
 
 // maxNumericDate is the last second of the year 9999: no token of ours
@@ -17,71 +18,61 @@ var dateClaims = []string{"exp", "iat", "nbf", "auth_time"}
 // overflow (jwt.NumericDate reads 1e20 seconds as a date in the past).
 const maxNumericDate = 253402300799
 
-// UnmarshalJSON decodes a token's claims after checking their times.
+// UnmarshalJSON decodes a token's claims, and their times strictly.
 // RFC 7519 §2 makes a NumericDate a JSON number of seconds; jwt.NumericDate
 // also takes a string ("1795755302"), a fraction, or 1e20, which overflows
 // and reads as long ago. Sign writes whole seconds, so we take nothing
 // else: a token with any of dateClaims not one is refused, with the reason
 // (the parser wraps it in jwt.ErrTokenMalformed).
 func (c *Claims) UnmarshalJSON(data []byte) error {
-	if err := checkNumericDates(data); err != nil {
+	type plain Claims // the same fields, without this method
+	// The raw fields are shallower than RegisteredClaims', so they take the
+	// times' values, by the decoder's own rules (a key in another case, the
+	// last of two equal keys): what is checked is what would be decoded.
+	var raw struct {
+		*plain
+		Exp      json.RawMessage `json:"exp"`
+		Iat      json.RawMessage `json:"iat"`
+		Nbf      json.RawMessage `json:"nbf"`
+		AuthTime json.RawMessage `json:"auth_time"`
+	}
+	raw.plain = (*plain)(c)
+	if err := json.Unmarshal(data, &raw); err != nil {
 		return err
 	}
-	type plain Claims // the same fields, without this method
-	return json.Unmarshal(data, (*plain)(c))
-}
-
-// checkNumericDates checks every key of the object in data that Go's
-// decoder would read as one of dateClaims (it matches keys without regard
-// to case, as strings.EqualFold does): spelled exactly, once, and a whole
-// number of seconds from 0 to maxNumericDate. Anything else wrong with
-// data it leaves to json.Unmarshal, and returns nil.
-func checkNumericDates(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil
-	}
-	seen := make(map[string]bool, len(dateClaims))
-	for dec.More() {
-		tok, err := dec.Token()
+	for _, d := range []struct {
+		name  string
+		raw   json.RawMessage
+		claim **jwt.NumericDate
+	}{
+		{"exp", raw.Exp, &c.ExpiresAt},
+		{"iat", raw.Iat, &c.IssuedAt},
+		{"nbf", raw.Nbf, &c.NotBefore},
+		{"auth_time", raw.AuthTime, &c.AuthTime},
+	} {
+		date, err := numericDate(d.raw)
 		if err != nil {
-			return nil
+			return fmt.Errorf("claim %q: %w", d.name, err)
 		}
-		key, _ := tok.(string)
-		var value json.RawMessage
-		if err := dec.Decode(&value); err != nil {
-			return nil
-		}
-		for _, name := range dateClaims {
-			if !strings.EqualFold(key, name) {
-				continue
-			}
-			switch {
-			case key != name:
-				return fmt.Errorf("claim %q: claim names are case-sensitive (RFC 7519 §4), want %q", key, name)
-			case seen[name]:
-				return fmt.Errorf("claim %q appears twice", name)
-			}
-			seen[name] = true
-			if err := checkNumericDate(value); err != nil {
-				return fmt.Errorf("claim %q: %w", name, err)
-			}
-		}
+		*d.claim = date
 	}
 	return nil
 }
 
-// checkNumericDate refuses a value that is not a whole number of seconds
-// from 0 to maxNumericDate, written in digits.
-func checkNumericDate(value json.RawMessage) error {
-	for _, b := range value {
+// numericDate decodes a whole number of seconds from 0 to maxNumericDate,
+// written in digits; nil when the claim is absent.
+func numericDate(raw json.RawMessage) (*jwt.NumericDate, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	for _, b := range raw {
 		if b < '0' || b > '9' {
-			return fmt.Errorf("%.20s is not a NumericDate: want a whole number of seconds, in digits", value)
+			return nil, fmt.Errorf("%.20s is not a NumericDate: want a whole number of seconds, in digits", raw)
 		}
 	}
-	n, err := strconv.ParseUint(string(value), 10, 64)
+	n, err := strconv.ParseInt(string(raw), 10, 64)
 	if err != nil || n > maxNumericDate {
-		return fmt.Errorf("%.20s is out of range: want at most %d (the year 9999)", value, maxNumericDate)
+		return nil, fmt.Errorf("%.20s is out of range: want at most %d (the year 9999)", raw, maxNumericDate)
 	}
-	return nil
+	return jwt.NewNumericDate(time.Unix(n, 0)), nil
 }
