@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,7 +77,14 @@ func decodeCredentials(w http.ResponseWriter, r *http.Request) (credentials, err
 	}
 
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-	dec := json.NewDecoder(r.Body)
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return credentials{}, jsonError(err)
+	}
+	if err := checkKeys(data, "username", "password"); err != nil {
+		return credentials{}, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var creds credentials
 	if err := dec.Decode(&creds); err != nil {
