@@ -1,0 +1,372 @@
+//go:build unix
+
+package readme
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestTranscripts replays every transcript of every document, or finds it
+// marked as illustrative (see the package comment). It runs under -short
+// too: a README must never show what the code does not do.
+func TestTranscripts(t *testing.T) {
+	root := repoRoot(t)
+	env := newReplayEnv(t, root)
+	for _, path := range markdownFiles(t, root) {
+		rel, err := filepath.Rel(root, path)
+		require.NoError(t, err)
+		text, err := os.ReadFile(path)
+		require.NoError(t, err)
+		trs, orphans := transcripts(filepath.ToSlash(rel), string(text))
+		for _, o := range orphans {
+			t.Errorf("%s: a block of program output with no command next to it: show the command (a ```sh block just above it, or \"$ command\" lines), or mark it with <!-- illustrative: why --> on the line before", o)
+		}
+		var replay []transcript
+		for _, tr := range trs {
+			if tr.marker == "" {
+				replay = append(replay, tr)
+			}
+		}
+		if len(replay) == 0 {
+			continue
+		}
+		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
+			t.Parallel()
+			var shell *session
+			for _, tr := range replay {
+				if strings.Contains(tr.command, "go test") {
+					env.replayGoTest(t, tr)
+					continue
+				}
+				if shell == nil {
+					shell = env.newSession(t)
+				}
+				shell.replay(t, tr)
+			}
+		})
+	}
+}
+
+// report is the failure message of a transcript the replay contradicts.
+func report(t *testing.T, tr transcript, replayed, difference string) {
+	t.Helper()
+	t.Errorf("%s: the transcript does not match a replay against the code as committed\n$ %s\n%s(the replay ran: %s)\nFix the document, or the code; mark a transcript that cannot be replayed with <!-- illustrative: why --> on the line before its block.",
+		tr.where(), strings.ReplaceAll(tr.command, "\n", "\n  "), difference, strings.ReplaceAll(replayed, "\n", "; "))
+}
+
+// replayEnv is what every replay shares: the solved servers, built once,
+// and a directory whose "curl" is this test binary.
+type replayEnv struct {
+	root   string
+	binDir string
+	path   string // PATH for the shell: the fake curl first
+	tmp    string
+}
+
+var stepDirRe = regexp.MustCompile(`^step\d\d-[a-z0-9-]+$`)
+
+func newReplayEnv(t *testing.T, root string) *replayEnv {
+	t.Helper()
+	tmp := t.TempDir()
+	e := &replayEnv{root: root, binDir: filepath.Join(tmp, "bin"), tmp: tmp}
+	require.NoError(t, os.MkdirAll(e.binDir, 0o755))
+	fake := filepath.Join(tmp, "fake")
+	require.NoError(t, os.MkdirAll(fake, 0o755))
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	script := fmt.Sprintf("#!/bin/sh\n%s=1 exec '%s' \"$@\"\n", fakeCurlEnv, exe)
+	require.NoError(t, os.WriteFile(filepath.Join(fake, "curl"), []byte(script), 0o755))
+	e.path = fake + string(os.PathListSeparator) + os.Getenv("PATH")
+
+	// Every solved step, built in one go command.
+	steps, err := filepath.Glob(filepath.Join(root, "solutions", "step*"))
+	require.NoError(t, err)
+	args := []string{"build", "-o", e.binDir + string(os.PathSeparator)}
+	for _, s := range steps {
+		if stepDirRe.MatchString(filepath.Base(s)) {
+			args = append(args, "./"+filepath.Base(s))
+		}
+	}
+	cmd := exec.Command("go", args...)
+	cmd.Dir = filepath.Join(root, "solutions")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go %s: %s", strings.Join(args, " "), out)
+	return e
+}
+
+// session is one bash process that runs a document's commands in order,
+// so that a variable set in one block is there in the next.
+type session struct {
+	env     *replayEnv
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	out     chan []byte
+	buf     []byte
+	n       int
+	apiPort string
+}
+
+// srvFunc starts a step's server in the background (stopping the one
+// before), and prints what it printed once it has printed the lines the
+// transcript shows, or exited ("exit status N", as go run says).
+const srvFunc = `
+srv() {
+  if [ -n "$SRV_PID" ]; then kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; SRV_PID=; fi
+  want=$1; shift
+  : >"$SRV_LOG"
+  "$@" >"$SRV_LOG" 2>&1 &
+  SRV_PID=$!
+  i=0
+  while [ $i -lt 600 ]; do
+    if ! kill -0 "$SRV_PID" 2>/dev/null; then
+      wait "$SRV_PID"; rc=$?; SRV_PID=
+      cat "$SRV_LOG"; [ $rc -ne 0 ] && echo "exit status $rc"
+      return
+    fi
+    [ "$(wc -l <"$SRV_LOG")" -ge "$want" ] && break
+    sleep 0.02; i=$((i+1))
+  done
+  cat "$SRV_LOG"
+  API_PORT=$(sed -n 's#^API listening on http://.*:\([0-9][0-9]*\)$#\1#p' "$SRV_LOG")
+}
+trap 'if [ -n "$SRV_PID" ]; then kill "$SRV_PID"; fi' EXIT
+exec 2>&1
+`
+
+func (e *replayEnv) newSession(t *testing.T) *session {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command("bash", "--noprofile", "--norc")
+	cmd.Dir = dir
+	cmd.Env = []string{
+		"PATH=" + e.path, "HOME=" + dir, "LC_ALL=C.UTF-8", "TERM=dumb",
+		"SRV_LOG=" + filepath.Join(dir, "server.log"), "BIN=" + e.binDir,
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	s := &session{env: e, cmd: cmd, stdin: stdin, out: make(chan []byte, 64)}
+	go func() {
+		b := make([]byte, 32<<10)
+		for {
+			n, err := stdout.Read(b)
+			if n > 0 {
+				s.out <- append([]byte(nil), b[:n]...)
+			}
+			if err != nil {
+				close(s.out)
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		stdin.Close()
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+	})
+	_, err = io.WriteString(stdin, srvFunc)
+	require.NoError(t, err)
+	return s
+}
+
+// run runs a shell text and returns what it printed.
+func (s *session) run(t *testing.T, text string) (string, bool) {
+	t.Helper()
+	s.n++
+	end := fmt.Sprintf("\n__replay_end_%d__\n", s.n)
+	if _, err := fmt.Fprintf(s.stdin, "%s\nprintf '\\n__replay_end_%d__\\n'\n", text, s.n); err != nil {
+		return err.Error(), false
+	}
+	deadline := time.After(20 * time.Second)
+	for {
+		if k := bytes.Index(s.buf, []byte(end)); k >= 0 {
+			out := string(s.buf[:k])
+			s.buf = s.buf[k+len(end):]
+			return out, true
+		}
+		select {
+		case b, ok := <-s.out:
+			if !ok {
+				return string(s.buf) + "\n(the shell exited)", false
+			}
+			s.buf = append(s.buf, b...)
+		case <-deadline:
+			return string(s.buf) + "\n(no end after 20 s)", false
+		}
+	}
+}
+
+var (
+	goRunRe  = regexp.MustCompile(`^(.*?)\bgo run (\S+)(.*?)\s*(#.*)?$`)
+	apiURLRe = regexp.MustCompile(`\b(localhost|127\.0\.0\.1):3\d\d\d\b`)
+)
+
+// replay runs one transcript in the session and compares its output.
+func (s *session) replay(t *testing.T, tr transcript) {
+	t.Helper()
+	wantLines := 0
+	for _, l := range tr.want {
+		if strings.TrimSpace(l) != "…" {
+			wantLines++
+		}
+	}
+	busy := strings.Contains(strings.Join(tr.want, "\n"), "address already in use")
+	var lines []string
+	for _, l := range strings.Split(tr.command, "\n") {
+		m := goRunRe.FindStringSubmatch(l)
+		if m == nil {
+			if s.apiPort != "" {
+				l = apiURLRe.ReplaceAllString(l, "${1}:"+s.apiPort)
+			}
+			lines = append(lines, l)
+			continue
+		}
+		step, ok := stepOf(tr.file, m[2])
+		if !ok {
+			t.Errorf("%s: go run %s: the replay knows only a step's server (go run . in a step, go run ./solutions/stepNN-…)", tr.where(), m[2])
+			return
+		}
+		addr := "localhost:0"
+		if busy {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(t, err)
+			defer ln.Close()
+			addr = "localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+		}
+		args := rewriteAddrs(strings.Fields(m[3]), addr, hasWeb(s.env.root, step))
+		lines = append(lines, fmt.Sprintf(`%ssrv %d "$BIN/%s" %s`, m[1], wantLines, step, strings.Join(args, " ")))
+	}
+	text := strings.Join(lines, "\n")
+	out, ok := s.run(t, text)
+	if strings.Contains(text, "srv ") {
+		port, _ := s.run(t, `printf '%s' "$API_PORT"`)
+		s.apiPort = strings.TrimSpace(port)
+	}
+	got := strings.Split(out, "\n")
+	if !ok {
+		report(t, tr, text, "the replay did not finish:\n"+out+"\n")
+		return
+	}
+	if d := match(tr.want, got); d != "" {
+		report(t, tr, text, d)
+	}
+}
+
+// stepOf is the step a go run target names.
+func stepOf(file, target string) (string, bool) {
+	if target == "." {
+		dir := strings.Split(file, "/")[0]
+		return dir, stepDirRe.MatchString(dir)
+	}
+	step := filepath.Base(target)
+	return step, stepDirRe.MatchString(step) && strings.Contains(target, "solutions/")
+}
+
+func hasWeb(root, step string) bool {
+	_, err := os.Stat(filepath.Join(root, "solutions", step, "web"))
+	return err == nil
+}
+
+// rewriteAddrs points -addr at addr and -web-addr at a free port, adding
+// them where the command relies on the defaults.
+func rewriteAddrs(args []string, addr string, web bool) []string {
+	var out []string
+	seenAddr, seenWeb := false, false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case (a == "-addr" || a == "--addr") && i+1 < len(args):
+			out = append(out, a, addr)
+			i++
+			seenAddr = true
+		case strings.HasPrefix(a, "-addr="):
+			out = append(out, "-addr="+addr)
+			seenAddr = true
+		case (a == "-web-addr" || a == "--web-addr") && i+1 < len(args):
+			out = append(out, a, "localhost:0")
+			i++
+			seenWeb = true
+		case strings.HasPrefix(a, "-web-addr="):
+			out = append(out, "-web-addr=localhost:0")
+			seenWeb = true
+		default:
+			out = append(out, a)
+		}
+	}
+	if !seenAddr {
+		out = append(out, "-addr", addr)
+	}
+	if web && !seenWeb {
+		out = append(out, "-web-addr", "localhost:0")
+	}
+	return out
+}
+
+var failRe = regexp.MustCompile(`^--- FAIL: (Test\w+) `)
+
+// goTestMu keeps the go test replays one at a time: each builds and runs
+// a step's tests, and the machine may have two cores.
+var goTestMu sync.Mutex
+
+// replayGoTest runs, in a starter, the failing tests a transcript shows,
+// and compares what go test prints.
+func (e *replayEnv) replayGoTest(t *testing.T, tr transcript) {
+	t.Helper()
+	step := strings.Split(tr.file, "/")[0]
+	if !stepDirRe.MatchString(step) {
+		t.Errorf("%s: a go test transcript outside a step: the replay runs a step's starter tests", tr.where())
+		return
+	}
+	var names []string
+	for _, l := range tr.want {
+		if m := failRe.FindStringSubmatch(l); m != nil {
+			names = append(names, m[1])
+		}
+	}
+	if !assert.NotEmpty(t, names, "%s: a go test transcript with no \"--- FAIL: Test…\" line: the replay shows a starter's failures; mark others <!-- illustrative: why -->", tr.where()) {
+		return
+	}
+	dir := filepath.Join(e.root, step)
+	if st, err := exec.Command("git", "-C", e.root, "status", "--porcelain", "--", step+"/*.go", step+"/web").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		t.Logf("%s: not replayed: %s differs from git's HEAD (worked on in place)", tr.where(), step)
+		return
+	}
+	args := []string{"test", "-count=1", "-run", "^(" + strings.Join(names, "|") + ")$", "./..."}
+	goTestMu.Lock()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	out, _ := cmd.CombinedOutput()
+	goTestMu.Unlock()
+	if bytes.Contains(out, []byte("no Chromium/Chrome found")) && os.Getenv("CI") == "" {
+		t.Logf("%s: not replayed: it shows a browser test, and no Chromium/Chrome is installed", tr.where())
+		return
+	}
+	if d := match(tr.want, strings.Split(string(out), "\n")); d != "" {
+		report(t, tr, "(cd "+step+" && go "+strings.Join(args, " ")+")", d)
+	}
+}
