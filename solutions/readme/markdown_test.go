@@ -120,7 +120,13 @@ func transcripts(file, text string) (trs []transcript, orphans []string) {
 	blocks := parseBlocks(text)
 	paired := make(map[int]bool) // blocks used as the output of a pair
 	for i, b := range blocks {
-		if !shellLangs[b.lang] || paired[i] {
+		if paired[i] {
+			continue
+		}
+		if !shellLangs[b.lang] {
+			if b.lang == "text" && b.marker == "" && looksLikeOutput(b.lines) {
+				orphans = append(orphans, file+":"+strconv.Itoa(b.line))
+			}
 			continue
 		}
 		if hasDollar(b.lines) {
@@ -142,7 +148,9 @@ func transcripts(file, text string) (trs []transcript, orphans []string) {
 				continue
 			}
 		}
-		if b.lang == "" && b.marker == "" && looksLikeOutput(b.lines) {
+		// A bare ``` block holds program output (a diagram or a grammar
+		// says ```text, and must not look like output).
+		if b.lang == "" && b.marker == "" {
 			orphans = append(orphans, file+":"+strconv.Itoa(b.line))
 		}
 	}

@@ -35,7 +35,7 @@ func TestTranscripts(t *testing.T) {
 		require.NoError(t, err)
 		trs, orphans := transcripts(filepath.ToSlash(rel), string(text))
 		for _, o := range orphans {
-			t.Errorf("%s: a block of program output with no command next to it: show the command (a ```sh block just above it, or \"$ command\" lines), or mark it with <!-- illustrative: why --> on the line before", o)
+			t.Errorf("%s: a bare ``` block is program output, and this one has no command next to it: show the command (a ```sh block just above it, or \"$ command\" lines), or mark it with <!-- illustrative: why --> on the line before; a diagram or a grammar is a ```text block", o)
 		}
 		var replay []transcript
 		for _, tr := range trs {
