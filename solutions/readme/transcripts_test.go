@@ -185,9 +185,11 @@ func (e *replayEnv) newSession(t *testing.T) *session {
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second):
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
 		}
+		// Whatever a transcript left running in the background is in the
+		// shell's process group: stop it with the shell.
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
 	})
 	_, err = io.WriteString(stdin, srvFunc)
 	require.NoError(t, err)
