@@ -10,6 +10,10 @@
 // pair) exempts it:
 //
 //	<!-- illustrative: why it is not replayed -->
+//	<!-- replayed by solutions/course TestName -->
+//
+// The second only where that package has that test, which replays the
+// transcript itself (TestTranscripts checks that the test exists).
 //
 // Everything else is replayed by TestTranscripts: the commands run in bash
 // (one session per file, so variables carry over), `go run` of a step

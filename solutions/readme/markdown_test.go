@@ -43,13 +43,16 @@ type block struct {
 	line   int      // 1-based line of the opening fence
 	lang   string   // the info string's first word: "", "sh", "go", …
 	lines  []string // the content, without the fences
-	marker string   // "illustrative" or "replayed", from a comment just above; "" if none
+	marker string   // "illustrative", or "replayed by <dir> <TestName>", from a comment just above; "" if none
 	// nextTo is true when only blank lines separate this block from the
 	// previous one.
 	nextTo bool
 }
 
-var markerRe = regexp.MustCompile(`^<!--\s*(illustrative|replayed by)\b.*-->\s*$`)
+// markerRe is a marker comment: <!-- illustrative: why --> for a
+// transcript shown as an example, <!-- replayed by solutions/pkg TestName -->
+// for one a test of that package replays.
+var markerRe = regexp.MustCompile(`^<!--\s*(illustrative\b.*?|replayed by\s+\S+\s+Test\w+)\s*-->$`)
 
 // parseBlocks returns the fenced blocks of a Markdown text.
 func parseBlocks(text string) []block {
@@ -71,7 +74,10 @@ func parseBlocks(text string) []block {
 				continue
 			}
 			if m := markerRe.FindStringSubmatch(strings.TrimSpace(lines[j])); m != nil {
-				b.marker = strings.Fields(m[1])[0]
+				b.marker = m[1]
+				if strings.HasPrefix(m[1], "illustrative") {
+					b.marker = "illustrative"
+				}
 			}
 			break
 		}
@@ -100,7 +106,7 @@ type transcript struct {
 	line    int      // line of the command in the file
 	command string   // as shown, continuation lines joined by "\n"
 	want    []string // the output shown
-	marker  string   // "illustrative", "replayed" or ""
+	marker  string   // as block.marker
 }
 
 func (tr transcript) where() string {

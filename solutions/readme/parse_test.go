@@ -30,7 +30,7 @@ func TestTranscriptsFound(t *testing.T) {
 		"HTTP/1.1 401 Unauthorized",
 		"```",
 		"",
-		"<!-- illustrative: a made-up run -->",
+		"<!-- replayed by solutions/course TestStatus -->",
 		"```",
 		"$ go run ./solutions/course",
 		"step01-login  done",
@@ -58,8 +58,23 @@ func TestTranscriptsFound(t *testing.T) {
 	assert.Equal(t, 10, trs[1].line)
 	assert.Equal(t, "curl -i localhost:3000/bbb \\\n  -H 'X: y'", trs[2].command)
 	assert.Equal(t, []string{"HTTP/1.1 401 Unauthorized"}, trs[2].want)
-	assert.Equal(t, "illustrative", trs[3].marker)
+	assert.Equal(t, "replayed by solutions/course TestStatus", trs[3].marker)
 	assert.Equal(t, []string{"d.md:26", "d.md:32"}, orphans, "an output block after prose, and a text block that looks like output, need a command or a marker")
+}
+
+func TestMarkers(t *testing.T) {
+	for line, want := range map[string]string{
+		"<!-- illustrative -->":                            "illustrative",
+		"<!-- illustrative: needs a browser -->":           "illustrative",
+		"<!-- replayed by solutions/course TestStatus -->": "replayed by solutions/course TestStatus",
+		"<!-- replayed by solutions/course -->":            "",
+		"<!-- replayed elsewhere -->":                      "",
+		"<!-- illustrativeness is not a marker -->":        "",
+	} {
+		b := parseBlocks(line + "\n```\nx\n```\n")
+		require.Len(t, b, 1)
+		assert.Equal(t, want, b[0].marker, "%s", line)
+	}
 }
 
 func TestMatch(t *testing.T) {

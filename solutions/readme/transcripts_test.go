@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -39,8 +38,11 @@ func TestTranscripts(t *testing.T) {
 		}
 		var replay []transcript
 		for _, tr := range trs {
-			if tr.marker == "" {
+			switch {
+			case tr.marker == "":
 				replay = append(replay, tr)
+			case strings.HasPrefix(tr.marker, "replayed by "):
+				checkReplayedBy(t, root, tr)
 			}
 		}
 		if len(replay) == 0 {
@@ -63,6 +65,21 @@ func TestTranscripts(t *testing.T) {
 	}
 }
 
+// checkReplayedBy asserts that the test a marker names exists: a
+// transcript is exempt only when another test really replays it.
+func checkReplayedBy(t *testing.T, root string, tr transcript) {
+	t.Helper()
+	f := strings.Fields(tr.marker) // replayed by dir TestName
+	dir, name := f[2], f[3]
+	files, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(dir), "*_test.go"))
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil && bytes.Contains(b, []byte("func "+name+"(")) {
+			return
+		}
+	}
+	t.Errorf("%s: marked <!-- %s -->, but %s has no test %s: replay the transcript there, or mark it <!-- illustrative: why -->", tr.where(), tr.marker, dir, name)
+}
+
 // report is the failure message of a transcript the replay contradicts.
 func report(t *testing.T, tr transcript, replayed, difference string) {
 	t.Helper()
@@ -73,10 +90,12 @@ func report(t *testing.T, tr transcript, replayed, difference string) {
 // replayEnv is what every replay shares: the solved servers, built once,
 // and a directory whose "curl" is this test binary.
 type replayEnv struct {
-	root   string
-	binDir string
-	path   string // PATH for the shell: the fake curl first
-	tmp    string
+	root     string
+	binDir   string
+	built    chan struct{} // closed when the servers are built
+	buildErr error
+	path     string // PATH for the shell: the fake curl first
+	tmp      string
 }
 
 var stepDirRe = regexp.MustCompile(`^step\d\d-[a-z0-9-]+$`)
@@ -103,11 +122,25 @@ func newReplayEnv(t *testing.T, root string) *replayEnv {
 			args = append(args, "./"+filepath.Base(s))
 		}
 	}
-	cmd := exec.Command("go", args...)
-	cmd.Dir = filepath.Join(root, "solutions")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "go %s: %s", strings.Join(args, " "), out)
+	e.built = make(chan struct{})
+	go func() {
+		defer close(e.built)
+		cmd := exec.Command("go", args...)
+		cmd.Dir = filepath.Join(root, "solutions")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			e.buildErr = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}()
+	t.Cleanup(func() { <-e.built })
 	return e
+}
+
+// waitBuilt waits for the servers' build, which runs while the go test
+// replays do.
+func (e *replayEnv) waitBuilt(t *testing.T) {
+	t.Helper()
+	<-e.built
+	require.NoError(t, e.buildErr)
 }
 
 // session is one bash process that runs a document's commands in order,
@@ -248,6 +281,7 @@ func (s *session) replay(t *testing.T, tr transcript) {
 			lines = append(lines, l)
 			continue
 		}
+		s.env.waitBuilt(t)
 		step, ok := stepOf(tr.file, m[2])
 		if !ok {
 			t.Errorf("%s: go run %s: the replay knows only a step's server (go run . in a step, go run ./solutions/stepNN-…)", tr.where(), m[2])
@@ -331,10 +365,6 @@ func rewriteAddrs(args []string, addr string, web bool) []string {
 
 var failRe = regexp.MustCompile(`^--- FAIL: (Test\w+) `)
 
-// goTestMu keeps the go test replays one at a time: each builds and runs
-// a step's tests, and the machine may have two cores.
-var goTestMu sync.Mutex
-
 // replayGoTest runs, in a starter, the failing tests a transcript shows,
 // and compares what go test prints.
 func (e *replayEnv) replayGoTest(t *testing.T, tr transcript) {
@@ -359,11 +389,9 @@ func (e *replayEnv) replayGoTest(t *testing.T, tr transcript) {
 		return
 	}
 	args := []string{"test", "-count=1", "-run", "^(" + strings.Join(names, "|") + ")$", "./..."}
-	goTestMu.Lock()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
 	out, _ := cmd.CombinedOutput()
-	goTestMu.Unlock()
 	if bytes.Contains(out, []byte("no Chromium/Chrome found")) && os.Getenv("CI") == "" {
 		t.Logf("%s: not replayed: it shows a browser test, and no Chromium/Chrome is installed", tr.where())
 		return
