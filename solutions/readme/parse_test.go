@@ -108,6 +108,13 @@ func TestMatch(t *testing.T) {
 	assert.NotEmpty(t, match([]string{"login_test.go:62"}, []string{"login_test.go:63"}), "line numbers are not masked")
 }
 
+func TestShowsReason(t *testing.T) {
+	assert.True(t, showsReason([]string{"HTTP/1.1 401 Unauthorized", "…", "", `{"message":"not logged in","statusCode":401}`}))
+	assert.True(t, showsReason([]string{"HTTP/1.1 200 OK", "…"}), "not a refusal")
+	assert.False(t, showsReason([]string{"HTTP/1.1 401 Unauthorized", "…"}), "a refusal without its reason")
+	assert.False(t, showsReason([]string{"401"}), "curl -o /dev/null -w '%{http_code}'")
+}
+
 func TestCurlRefusesWhatItDoesNotKnow(t *testing.T) {
 	for _, args := range [][]string{
 		{"-L", "localhost:1/x"},

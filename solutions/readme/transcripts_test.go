@@ -261,9 +261,33 @@ var (
 	apiURLRe = regexp.MustCompile(`\b(localhost|127\.0\.0\.1):3\d\d\d\b`)
 )
 
+var (
+	refusedRe = regexp.MustCompile(`^(HTTP/\S+ )?40[13]\b`)
+	reasonRe  = regexp.MustCompile(`"message":"[^"]+"`)
+)
+
+// showsReason reports whether a transcript that shows a refusal (401 or
+// 403) also shows its reason, the body's message: a status alone cannot
+// tell a pinned algorithm from a missing claim (issue 18).
+func showsReason(want []string) bool {
+	refused := false
+	for _, l := range want {
+		if refusedRe.MatchString(l) {
+			refused = true
+		}
+		if reasonRe.MatchString(l) {
+			return true
+		}
+	}
+	return !refused
+}
+
 // replay runs one transcript in the session and compares its output.
 func (s *session) replay(t *testing.T, tr transcript) {
 	t.Helper()
+	if !showsReason(tr.want) {
+		t.Errorf("%s: the transcript shows a refusal without its reason: show the body's \"message\" too (curl -i, or curl -s), so that the replay checks why, not only the status\n$ %s", tr.where(), tr.command)
+	}
 	wantLines := 0
 	for _, l := range tr.want {
 		if strings.TrimSpace(l) != "…" {
