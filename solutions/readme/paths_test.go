@@ -79,6 +79,7 @@ func trackedFiles(t *testing.T, root string) []string {
 // step, or elide it: "…/step01-login/login_test.go:62".
 func TestNoAbsolutePaths(t *testing.T) {
 	root := repoRoot(t)
+	neverCache(t)
 	for _, f := range trackedFiles(t, root) {
 		data, err := os.ReadFile(filepath.Join(root, f))
 		if err != nil {

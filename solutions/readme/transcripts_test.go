@@ -26,6 +26,7 @@ import (
 // too: a README must never show what the code does not do.
 func TestTranscripts(t *testing.T) {
 	root := repoRoot(t)
+	neverCache(t)
 	env := newReplayEnv(t, root)
 	for _, path := range markdownFiles(t, root) {
 		rel, err := filepath.Rel(root, path)
