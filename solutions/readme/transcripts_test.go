@@ -167,7 +167,7 @@ srv() {
   "$@" >"$SRV_LOG" 2>&1 &
   SRV_PID=$!
   i=0
-  while [ $i -lt 600 ]; do
+  while [ $i -lt 1500 ]; do
     if ! kill -0 "$SRV_PID" 2>/dev/null; then
       wait "$SRV_PID"; rc=$?; SRV_PID=
       cat "$SRV_LOG"; [ $rc -ne 0 ] && echo "exit status $rc"
@@ -238,7 +238,7 @@ func (s *session) run(t *testing.T, text string) (string, bool) {
 	if _, err := fmt.Fprintf(s.stdin, "%s\nprintf '\\n__replay_end_%d__\\n'\n", text, s.n); err != nil {
 		return err.Error(), false
 	}
-	deadline := time.After(20 * time.Second)
+	deadline := time.After(60 * time.Second)
 	for {
 		if k := bytes.Index(s.buf, []byte(end)); k >= 0 {
 			out := string(s.buf[:k])
@@ -252,7 +252,7 @@ func (s *session) run(t *testing.T, text string) (string, bool) {
 			}
 			s.buf = append(s.buf, b...)
 		case <-deadline:
-			return string(s.buf) + "\n(no end after 20 s)", false
+			return string(s.buf) + "\n(no end after 60 s)", false
 		}
 	}
 }
