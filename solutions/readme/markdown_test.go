@@ -23,12 +23,13 @@ func repoRoot(t testing.TB) string {
 }
 
 // markdownFiles are the documents whose transcripts are checked: every
-// Markdown file at the root and in a top-level directory (README.md,
+// Markdown file at the root, in a top-level directory and in a package
+// of solutions (README.md,
 // HINTS.md, BENCHMARKS.md, …), found by glob so that a new one is covered.
 func markdownFiles(t testing.TB, root string) []string {
 	t.Helper()
 	var files []string
-	for _, pattern := range []string{"*.md", "*/*.md"} {
+	for _, pattern := range []string{"*.md", "*/*.md", "solutions/*/*.md"} {
 		m, err := filepath.Glob(filepath.Join(root, pattern))
 		require.NoError(t, err)
 		files = append(files, m...)
