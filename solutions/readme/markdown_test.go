@@ -23,9 +23,9 @@ func repoRoot(t testing.TB) string {
 }
 
 // markdownFiles are the documents whose transcripts are checked: every
-// Markdown file at the root, in a top-level directory and in a package
-// of solutions (README.md,
-// HINTS.md, BENCHMARKS.md, …), found by glob so that a new one is covered.
+// Markdown file at the root, in a top-level directory and in a package of
+// solutions (README.md, HINTS.md, BENCHMARKS.md, …), found by glob so that
+// a new one is covered.
 func markdownFiles(t testing.TB, root string) []string {
 	t.Helper()
 	var files []string
