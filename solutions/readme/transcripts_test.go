@@ -23,7 +23,10 @@ import (
 
 // TestTranscripts replays every transcript of every document, or finds it
 // marked as illustrative (see the package comment). It runs under -short
-// too: a README must never show what the code does not do.
+// too: a README must never show what the code does not do. Issue 18: step
+// 03's README showed a forged HS512 token refused as proof of the pinned
+// algorithm, while the same token signed HS256 was refused too (it had no
+// iat), and every README carried its author's absolute paths.
 func TestTranscripts(t *testing.T) {
 	root := repoRoot(t)
 	neverCache(t)
