@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -55,9 +54,14 @@ func TestTranscripts(t *testing.T) {
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			t.Parallel()
 			var shell *session
-			for _, tr := range replay {
+			var goTest *goTestRun
+			goTestRan := false
+			for i, tr := range replay {
 				if strings.Contains(tr.command, "go test") {
-					env.replayGoTest(t, tr)
+					if !goTestRan {
+						goTest, goTestRan = env.goTestRuns(t, tr.file, replay[i:]), true
+					}
+					replayGoTest(t, tr, goTest)
 					continue
 				}
 				if shell == nil {
@@ -393,13 +397,67 @@ func rewriteAddrs(args []string, addr string, web bool) []string {
 
 var failRe = regexp.MustCompile(`^--- FAIL: (Test\w+) `)
 
-// replayGoTest runs, in a starter, the failing tests a transcript shows,
-// and compares what go test prints.
-func (e *replayEnv) replayGoTest(t *testing.T, tr transcript) {
+// goTestRun is one go test run of a starter, shared by the transcripts
+// of a document: each shows a prefix of the same output (the first
+// failures, "…" for the rest), or that output through grep.
+type goTestRun struct {
+	names []string
+	out   []string
+	err   string // why it was not run; "" if it was
+}
+
+// grepRe is a transcript's filter: go test … 2>&1 | grep -E [--] 'pattern'.
+var grepRe = regexp.MustCompile(`^go test ./\.\.\. 2>&1 \| grep -E (?:-- )?'([^']+)'$`)
+
+// goTestRuns runs, once, in the starter of the document's step, every
+// failing test the document's go test transcripts show.
+func (e *replayEnv) goTestRuns(t *testing.T, file string, trs []transcript) *goTestRun {
 	t.Helper()
-	step := strings.Split(tr.file, "/")[0]
+	r := &goTestRun{}
+	step := strings.Split(file, "/")[0]
+	seen := map[string]bool{}
+	for _, tr := range trs {
+		if !strings.Contains(tr.command, "go test") {
+			continue
+		}
+		for _, l := range tr.want {
+			if m := failRe.FindStringSubmatch(l); m != nil && !seen[m[1]] {
+				seen[m[1]] = true
+				r.names = append(r.names, m[1])
+			}
+		}
+	}
+	if len(r.names) == 0 {
+		return r
+	}
 	if !stepDirRe.MatchString(step) {
-		t.Errorf("%s: a go test transcript outside a step: the replay runs a step's starter tests", tr.where())
+		r.err = "a go test transcript outside a step: the replay runs a step's starter tests"
+		return r
+	}
+	if st, err := exec.Command("git", "-C", e.root, "status", "--porcelain", "--", step+"/*.go", step+"/web").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		t.Logf("%s: go test transcripts not replayed: %s differs from git's HEAD (worked on in place)", file, step)
+		return nil
+	}
+	args := []string{"test", "-count=1", "-run", "^(" + strings.Join(r.names, "|") + ")$", "./..."}
+	cmd := exec.Command("go", args...)
+	cmd.Dir = filepath.Join(e.root, step)
+	out, _ := cmd.CombinedOutput()
+	if bytes.Contains(out, []byte("no Chromium/Chrome found")) && os.Getenv("CI") == "" {
+		t.Logf("%s: go test transcripts not replayed: they show browser tests, and no Chromium/Chrome is installed", file)
+		return nil
+	}
+	r.out = strings.Split(string(out), "\n")
+	return r
+}
+
+// replayGoTest compares a go test transcript of a starter with the run.
+func replayGoTest(t *testing.T, tr transcript, run *goTestRun) {
+	t.Helper()
+	if run == nil {
+		return // not replayed, and logged why
+	}
+	if run.err != "" {
+		t.Errorf("%s: %s", tr.where(), run.err)
 		return
 	}
 	var names []string
@@ -408,23 +466,29 @@ func (e *replayEnv) replayGoTest(t *testing.T, tr transcript) {
 			names = append(names, m[1])
 		}
 	}
-	if !assert.NotEmpty(t, names, "%s: a go test transcript with no \"--- FAIL: Test…\" line: the replay shows a starter's failures; mark others <!-- illustrative: why -->", tr.where()) {
+	if len(names) == 0 {
+		t.Errorf("%s: a go test transcript with no \"--- FAIL: Test…\" line: the replay shows a starter's failures; mark others <!-- illustrative: why -->", tr.where())
 		return
 	}
-	dir := filepath.Join(e.root, step)
-	if st, err := exec.Command("git", "-C", e.root, "status", "--porcelain", "--", step+"/*.go", step+"/web").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
-		t.Logf("%s: not replayed: %s differs from git's HEAD (worked on in place)", tr.where(), step)
+	got := run.out
+	command := strings.TrimSpace(tr.command[strings.LastIndex(tr.command, "\n")+1:])
+	if m := grepRe.FindStringSubmatch(command); m != nil {
+		re, err := regexp.Compile(m[1])
+		if err != nil {
+			t.Errorf("%s: grep -E %q: %v", tr.where(), m[1], err)
+			return
+		}
+		got = nil
+		for _, l := range run.out {
+			if re.MatchString(l) {
+				got = append(got, l)
+			}
+		}
+	} else if strings.Contains(command, "|") {
+		t.Errorf("%s: %s: the replay knows one filter, grep -E 'pattern'; mark others <!-- illustrative: why -->", tr.where(), command)
 		return
 	}
-	args := []string{"test", "-count=1", "-run", "^(" + strings.Join(names, "|") + ")$", "./..."}
-	cmd := exec.Command("go", args...)
-	cmd.Dir = dir
-	out, _ := cmd.CombinedOutput()
-	if bytes.Contains(out, []byte("no Chromium/Chrome found")) && os.Getenv("CI") == "" {
-		t.Logf("%s: not replayed: it shows a browser test, and no Chromium/Chrome is installed", tr.where())
-		return
-	}
-	if d := match(tr.want, strings.Split(string(out), "\n")); d != "" {
-		report(t, tr, "(cd "+step+" && go "+strings.Join(args, " ")+")", d)
+	if d := match(tr.want, got); d != "" {
+		report(t, tr, "go test -count=1 -run '^("+strings.Join(run.names, "|")+")$' ./... in the starter", d)
 	}
 }
