@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -73,6 +74,10 @@ func TestLockoutManyAddresses(t *testing.T) {
 		userFailureBurst+1, "guang", res.StatusCode)
 	assertRefused(t, res, http.StatusTooManyRequests, fmt.Sprint(int(userFailureEvery/time.Second)), "for this username", "one failure too many across addresses")
 
+	res = loginFrom(t, srv, guesser(0), "guang", "654321")
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode,
+		throttleLabel+"another wrong password from %s, which failed before: status %d; want 429: a failure must not exempt an address, only a success", guesser(0), res.StatusCode)
+
 	res = loginFrom(t, srv, someone, "guang", "123456")
 	assert.Equal(t, http.StatusCreated, res.StatusCode,
 		throttleLabel+"the right password from %s, where %q logged in before the guessing: status %d; want 201: the user keeps their usual address", someone, "guang", res.StatusCode)
@@ -100,6 +105,8 @@ func TestSlotsForOneCore(t *testing.T) {
 		assert.Equal(t, max(2, procs), checkSlotsFor(procs),
 			throttleLabel+"checkSlotsFor(%d): one check slot per core, and at least 2 so that two logins at once do not refuse each other", procs)
 	}
+	assert.Equal(t, checkSlotsFor(runtime.GOMAXPROCS(0)), cap(checkSlots),
+		throttleLabel+"%d check slots with GOMAXPROCS=%d; want checkSlotsFor(%d)", cap(checkSlots), runtime.GOMAXPROCS(0), runtime.GOMAXPROCS(0))
 	assert.Less(t, addrCheckSlots(), cap(checkSlots), throttleLabel+"one address may hold %d of the %d check slots; want fewer than all", addrCheckSlots(), cap(checkSlots))
 	assert.Positive(t, addrCheckSlots(), throttleLabel+"one address may hold at least one check slot")
 }
