@@ -205,7 +205,10 @@ func TestSlotsFairToOtherAddresses(t *testing.T) {
 		require.Nil(t, refused, throttleLabel+"check %d in flight from one address: refused; want it admitted (one address may hold %d slots)", i+1, addrCheckSlots())
 		held = append(held, a)
 	}
-	a, refused := limits.begin(ctx, "192.0.2.1", "user-more")
+	// A wait without its own bound would end only with this context.
+	bounded, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	a, refused := limits.begin(bounded, "192.0.2.1", "user-more")
 	if a != nil {
 		held = append(held, a)
 	}
