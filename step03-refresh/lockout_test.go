@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"runtime"
 	"sync"
 	"testing"
@@ -109,6 +111,23 @@ func TestSlotsForOneCore(t *testing.T) {
 		throttleLabel+"%d check slots with GOMAXPROCS=%d; want checkSlotsFor(%d)", cap(checkSlots), runtime.GOMAXPROCS(0), runtime.GOMAXPROCS(0))
 	assert.Less(t, addrCheckSlots(), cap(checkSlots), throttleLabel+"one address may hold %d of the %d check slots; want fewer than all", addrCheckSlots(), cap(checkSlots))
 	assert.Positive(t, addrCheckSlots(), throttleLabel+"one address may hold at least one check slot")
+}
+
+// Issue 18, section 6, as its check says: on a one-core machine. The slots
+// are made when the program starts, so the two tests above run again in a
+// process of their own, with GOMAXPROCS=1.
+func TestSlotsOneCoreProcess(t *testing.T) {
+	if runtime.GOMAXPROCS(0) == 1 {
+		t.Skip("GOMAXPROCS is 1 already: the tests above ran on one core")
+	}
+	users := testUsers(t)
+	requireBodyDecoded(t, NewServer(users, NewTokens(testSecret, fixedClock(fakeNow))))
+	requireCheckWorks(t, users)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^(TestSlotsForOneCore|TestSlotTwoLoginsAtOnce)$", "-test.count=1", "-test.timeout=60s")
+	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	out, err := cmd.CombinedOutput()
+	assert.NoError(t, err, throttleLabel+"TestSlotsForOneCore and TestSlotTwoLoginsAtOnce with GOMAXPROCS=1 (one core): they fail; want them to pass:\n%.2000s", out)
 }
 
 // waitingLogins calls back when a login starts to wait for a slot, until
