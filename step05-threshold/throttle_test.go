@@ -179,6 +179,10 @@ func TestThrottleBusyRefusedAfterWaiting(t *testing.T) {
 	requireCheckWorks(t, users)
 	setSlotWait(t, 10*time.Millisecond)
 
+	// A failure on record keeps the address's entry (and its slots) alive.
+	res := loginFrom(t, srv, flooder, "guang", "654321")
+	require.Equal(t, http.StatusBadRequest, res.StatusCode, throttleLabel+"a wrong password: status %d; want 400", res.StatusCode)
+
 	release := holdCheckSlots(t, cap(checkSlots)) // every slot busy, as in a flood
 	for i := range 2 * pairFailureBurst {
 		res := loginFrom(t, srv, flooder, "guang", "654321")
@@ -188,9 +192,9 @@ func TestThrottleBusyRefusedAfterWaiting(t *testing.T) {
 	}
 	release()
 
-	res := loginFrom(t, srv, flooder, "guang", "654321")
+	res = loginFrom(t, srv, flooder, "guang", "654321")
 	assert.Equal(t, http.StatusBadRequest, res.StatusCode,
-		throttleLabel+"a wrong password once the slots are free: status %d; want 400: a refused 503 is not a failed login", res.StatusCode)
+		throttleLabel+"a wrong password once the slots are free: status %d; want 400: a refused 503 is not a failed login, and gives back every slot it took", res.StatusCode)
 	res = loginFrom(t, srv, flooder, "guang", "123456")
 	assert.Equal(t, http.StatusCreated, res.StatusCode, throttleLabel+"the right password once the slots are free: status %d; want 201", res.StatusCode)
 	assert.Zero(t, len(checkSlots), throttleLabel+"every check slot is given back after the check")
