@@ -44,7 +44,7 @@ func handleLogin(users *Users, tokens *Tokens) http.Handler {
 			writeRequestError(w, err)
 			return
 		}
-		attempt, refused := limits.begin(clientAddr(r), creds.Username)
+		attempt, refused := limits.begin(r.Context(), clientAddr(r), creds.Username)
 		if refused != nil {
 			refused.write(w)
 			return
