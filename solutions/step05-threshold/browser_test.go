@@ -193,7 +193,7 @@ func TestBrowserTimeline(t *testing.T) {
 	require.Equal(t, "200", bbb["status"], todoCORS+"the page's GET /bbb with Authorization gets through")
 	require.Equal(t, "no", bbb["tokenRead"], todo+"a token with 9 of its 10 minutes left is not due: no renewal")
 	assert.Equal(t, "not-due", bbb["why"], todoTimeline+"GET /bbb answered 200 without a token, because the token was not due: the row says %q", bbb["text"])
-	assert.Contains(t, bbb["text"], "not due: renewed once 5m left", todoTimeline+"the row says when the token will be renewed")
+	assert.Contains(t, bbb["text"], "not due: it is renewed once at most 5m is left", todoTimeline+"the row says when the token will be renewed")
 	assert.NotContains(t, bbb["class"], "problem", todoTimeline+"a token that was not due is not a CORS problem: %q", bbb["text"])
 
 	// Five more minutes, 4 left: inside the window, renewed.
