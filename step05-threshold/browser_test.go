@@ -671,6 +671,12 @@ func TestBrowserKeepsByExp(t *testing.T) {
 	pageURL := servePair(t, NewTokens(testSecret, newTestClock(time.Now().UTC().Truncate(time.Second)).Now))
 	ctx := newBrowser(t, browser)
 	openPage(t, ctx, pageURL)
+	icon, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(async () => {
+		const link = document.querySelector('link[rel~="icon"]');
+		return link ? (await fetch(link.href)).status : 0;
+	})()`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	assert.Equal(t, 200, icon, "the page declares its icon (<link rel=\"icon\">) and its server serves it: else the browser asks for /favicon.ico, a 404")
 
 	exp := time.Now().Add(time.Hour).Unix()
 	// The same claims in two orders: {"exp":… first sorts after {"username":… first.

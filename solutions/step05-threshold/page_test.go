@@ -107,12 +107,6 @@ func TestBrowserPageSaysWhatIsTrue(t *testing.T) {
 	assert.NotContains(t, bbb["text"], "refused", todoTimeline+"no token was sent, so none was refused: %q", bbb["text"])
 	check("forgotten")
 
-	icon, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(async () => {
-		const link = document.querySelector('link[rel~="icon"]');
-		return link ? (await fetch(link.href)).status : 0;
-	})()`, chromedp.EvalAwaitPromise))
-	require.NoError(t, err)
-	assert.Equal(t, 200, icon, "the page declares its icon (<link rel=\"icon\">), and its server serves it")
 	assert.Empty(t, missing(), "the page asked its server for something it does not have")
 }
 
