@@ -382,7 +382,9 @@ var updateScreenshots = flag.Bool("update-screenshots", false, "TestScreenshots:
 // half, 30-day cap), a day and four days after login. page-short.png:
 // -ttl 8s -renew-before 4s -max-session 14s, 12 s after login, renewed
 // twice and at the cap. page-over.png: the same at 15 s, the session over.
-// The clock is the test's, from 2026-11-27 09:00 UTC.
+// The clock is the test's, from 2026-11-27 09:00 UTC. The page shows the
+// default origins (the page on localhost:4800, the API on localhost:3000)
+// without taking those ports: see serveAsDefaults.
 func TestScreenshots(t *testing.T) {
 	if !*updateScreenshots {
 		t.Skip("writes the README's screenshots only with -update-screenshots")
@@ -396,8 +398,9 @@ func TestScreenshots(t *testing.T) {
 	start := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	shoot := func(policy Policy, script func(ctx context.Context, clock *testClock, shot func(name string))) {
 		clock := newTestClock(start)
-		pageURL := servePair(t, NewTokensWith(testSecret, clock.Now, policy))
-		ctx := newBrowser(t, browser, chromedp.WindowSize(1024, 900), chromedp.Env("TZ=UTC"), chromedp.Flag("lang", "en-US"))
+		pageURL, proxy := serveAsDefaults(t, NewTokensWith(testSecret, clock.Now, policy))
+		ctx := newBrowser(t, browser, chromedp.WindowSize(1024, 900), chromedp.Env("TZ=UTC"), chromedp.Flag("lang", "en-US"),
+			chromedp.ProxyServer(proxy), chromedp.Flag("proxy-bypass-list", "<-loopback>"))
 		openPage(t, ctx, pageURL)
 		setPageClock(t, ctx, clock)
 		logIn(t, ctx)
@@ -607,6 +610,33 @@ func servePair(t *testing.T, tokens *Tokens, wrap ...func(http.Handler) http.Han
 	serveOn(t, apiLn, api)
 	serveOn(t, webLn, NewWebServer(apiBase, tokens.policy))
 	return pageURL
+}
+
+// serveAsDefaults serves the API and the page as the defaults of
+// go run . do, as http://localhost:3000 and http://localhost:4800 (the
+// page's origin allowed), without listening on those ports, which a
+// running course server may hold: the browser is to send every request
+// through the returned proxy (chromedp.ProxyServer, and the flag
+// proxy-bypass-list=<-loopback>, else Chromium never proxies localhost),
+// and the proxy serves each request by its host.
+func serveAsDefaults(t *testing.T, tokens *Tokens) (pageURL, proxy string) {
+	t.Helper()
+	const apiBase, page = "http://localhost:3000", "http://localhost:4800"
+	hosts := map[string]http.Handler{
+		"localhost:3000": NewServer(testUsers(t), tokens, page),
+		"localhost:4800": NewWebServer(apiBase, tokens.policy),
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	serveOn(t, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, ok := hosts[r.Host]
+		if !ok {
+			http.Error(w, "this proxy serves only localhost:3000 and localhost:4800", http.StatusBadGateway)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	return page, "http://" + ln.Addr().String()
 }
 
 func serveOn(t *testing.T, ln net.Listener, h http.Handler) {
