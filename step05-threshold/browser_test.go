@@ -65,7 +65,7 @@ func TestBrowserReadsRenewedToken(t *testing.T) {
 	clock.Advance(6 * time.Minute)
 	bbb := click(t, ctx, "call-bbb", "/bbb")
 
-	require.Equal(t, "200", bbb["status"], todoCORS+"the page's GET /bbb with Authorization gets through")
+	requireAnswered(t, ctx, bbb, "6 minutes after login")
 	require.Equal(t, "yes", bbb["tokenRead"], todo+"a token with 4 of its 10 minutes left is renewed, and the page reads it")
 	assert.Equal(t, "yes", bbb["stored"], todo+"the page stores the renewed token, which expires later")
 	stored := storedToken(t, ctx)
@@ -122,12 +122,13 @@ func TestBrowserKeepsTheNewerToken(t *testing.T) {
 	t.Cleanup(api.deliver) // before the servers close: never leave an answer held
 	ctx := newBrowser(t, browser)
 	openPage(t, ctx, pageURL)
-	logIn(t, ctx)
+	login := unverifiedClaims(t, logIn(t, ctx))
 
 	clock.Advance(6 * time.Minute)
 	bbb := click(t, ctx, "call-bbb", "/bbb")
-	require.Equal(t, "200", bbb["status"], todoCORS+"the page's GET /bbb with Authorization gets through")
+	requireAnswered(t, ctx, bbb, "6 minutes after login")
 	require.Equal(t, "yes", bbb["stored"], "TODO 1 (policy.go) and TODO 2 (token.go): a token with 4 of its 10 minutes left is renewed, and the page stores it")
+	requireRenewedToken(t, ctx, login.AuthTime.Time, clock.Now(), shortPolicy, "6 minutes after login")
 
 	// The older token: signed now (the stored one is due again), its answer
 	// held back.
@@ -192,7 +193,7 @@ func TestBrowserTimeline(t *testing.T) {
 	// A minute later, 9 of 10 minutes left: not due, no token header.
 	advance(t, ctx, clock, time.Minute)
 	bbb := click(t, ctx, "call-bbb", "/bbb")
-	require.Equal(t, "200", bbb["status"], todoCORS+"the page's GET /bbb with Authorization gets through")
+	requireAnswered(t, ctx, bbb, "a minute after login")
 	require.Equal(t, "no", bbb["tokenRead"], todo+"a token with 9 of its 10 minutes left is not due: no renewal")
 	assert.Equal(t, "not-due", bbb["why"], todoTimeline+"GET /bbb answered 200 without a token, because the token was not due: the row says %q", bbb["text"])
 	assert.Contains(t, bbb["text"], "not due: it is renewed once at most 5m is left", todoTimeline+"the row says when the token will be renewed")
@@ -201,12 +202,14 @@ func TestBrowserTimeline(t *testing.T) {
 	// Five more minutes, 4 left: inside the window, renewed.
 	advance(t, ctx, clock, 5*time.Minute)
 	bbb = click(t, ctx, "call-bbb", "/bbb")
+	requireAnswered(t, ctx, bbb, "6 minutes after login")
 	require.Equal(t, "yes", bbb["stored"], todo+"a token with 4 of its 10 minutes left is renewed, and the page stores it")
+	requireRenewedToken(t, ctx, login.AuthTime.Time, clock.Now(), shortPolicy, "6 minutes after login")
 	renewed := unverifiedClaims(t, storedToken(t, ctx))
 	marks = timelineMarks(t, ctx)
 	assert.Equal(t, []int64{renewed.IssuedAt.Unix()}, marks["renewal"], todoTimeline+"the renewal (iat %d) appears on the timeline; its marks: %v", renewed.IssuedAt.Unix(), marks)
 	assert.GreaterOrEqual(t, renewed.IssuedAt.Unix(), marks["window-opens"][0]-int64(shortPolicy.TTL/time.Second-shortPolicy.RenewBefore/time.Second),
-		"the renewal came inside the login token's window")
+		todoDueNew+"the renewal came inside the login token's window")
 	assert.Equal(t, []int64{renewed.ExpiresAt.Unix()}, marks["exp"], todoTimeline+"the timeline shows the stored token: the renewed one")
 	assert.Equal(t, []int64{authTime}, marks["login"], todoTimeline+"the login stays where it was")
 
@@ -232,7 +235,7 @@ func TestBrowserSessionCap(t *testing.T) {
 	ctx := newBrowser(t, browser)
 	openPage(t, ctx, pageURL)
 	setPageClock(t, ctx, clock)
-	logIn(t, ctx)
+	login := unverifiedClaims(t, logIn(t, ctx))
 
 	// -ttl 8s -renew-before 4s -max-session 14s, as the README runs it:
 	// renewed at 5 s (exp 13 s), at 10 s (capped: exp 14 s), then no more.
@@ -247,7 +250,14 @@ func TestBrowserSessionCap(t *testing.T) {
 	} {
 		advance(t, ctx, clock, step.at-clock.Now().Sub(timeOfLogin(t, ctx)))
 		bbb := click(t, ctx, "call-bbb", "/bbb")
-		require.Equal(t, "200", bbb["status"], todoCORS+"the page's GET /bbb with Authorization gets through")
+		requireAnswered(t, ctx, bbb, step.rows)
+		// What the API did, before what the page says of it.
+		if step.why == "renewed" {
+			require.Equal(t, "yes", bbb["tokenRead"], todoDueNew+"%s: the answer carries no token", step.rows)
+			requireRenewedToken(t, ctx, login.AuthTime.Time, clock.Now(), capPolicy, step.rows)
+		} else {
+			require.Equal(t, "no", bbb["tokenRead"], todoRenew+"%s: the answer carries a token; a token that already expires at the cap is not renewed (a new one would not live longer)", step.rows)
+		}
 		assert.Equal(t, step.why, bbb["why"], todoTimeline+"%s: the row says %q", step.rows, bbb["text"])
 		assert.NotContains(t, bbb["class"], "problem", todoTimeline+"%s: not a CORS problem", step.rows)
 	}
@@ -275,11 +285,47 @@ func TestBrowserHiddenHeader(t *testing.T) {
 
 	advance(t, ctx, clock, 6*time.Minute) // 4 of 10 minutes left: due
 	bbb := click(t, ctx, "call-bbb", "/bbb")
-	require.Equal(t, "200", bbb["status"], todoCORS+"the page's GET /bbb with Authorization gets through")
+	requireAnswered(t, ctx, bbb, "6 minutes after login")
 	require.Equal(t, "no", bbb["tokenRead"], "the API exposes no header: the page cannot read the token")
 	assert.Equal(t, "hidden", bbb["why"], todoTimeline+"a due token renewed behind a hidden header: the row says %q", bbb["text"])
 	assert.Contains(t, bbb["class"], "problem", todoTimeline+"a hidden header is a CORS problem: show it as one")
 	assert.Contains(t, bbb["text"], "Access-Control-Expose-Headers", todoTimeline+"the row names the header to fix")
+}
+
+// requireAnswered requires the page's GET to have got through CORS and
+// the API's guard, and says whose fault it is when not: "error" is a
+// refused preflight (step 04's CORS); a 401 for a token the API renewed is
+// a renewal the API's own checks refuse (its exp past the cap, say), not a
+// fault of the page, which sends what it stored.
+func requireAnswered(t *testing.T, ctx context.Context, row map[string]string, when string) {
+	t.Helper()
+	require.NotEqual(t, "error", row["status"], todoCORS+"%s: the page's GET %s with Authorization gets through (\"error\": the preflight was refused)", when, row["path"])
+	if row["status"] == "401" {
+		claims := &Claims{}
+		sent := storedToken(t, ctx) // a 401 stores nothing: the token sent
+		if _, _, err := jwt.NewParser().ParseUnverified(sent, claims); err == nil && claims.AuthTime != nil && claims.IssuedAt != nil &&
+			claims.IssuedAt.After(claims.AuthTime.Time) {
+			require.Fail(t, fmt.Sprintf(todoRenew+"%s: the API refused (401) the token it had renewed: auth_time %d, iat %d, exp %v; a renewal must pass the API's own checks (exp never past auth_time + MaxSession)",
+				when, claims.AuthTime.Unix(), claims.IssuedAt.Unix(), claims.ExpiresAt))
+		}
+	}
+	require.Equal(t, "200", row["status"], todoGuard+"%s: the page's GET %s with the login token", when, row["path"])
+}
+
+// requireRenewedToken requires the page's stored token to be a renewal, at
+// now, of a token of the login at authTime: auth_time kept, exp now + TTL
+// but never past auth_time + MaxSession.
+func requireRenewedToken(t *testing.T, ctx context.Context, authTime, now time.Time, policy Policy, when string) {
+	t.Helper()
+	token := storedToken(t, ctx)
+	claims := &Claims{}
+	_, _, err := jwt.NewParser().ParseUnverified(token, claims)
+	require.NoError(t, err, todoRenew+"%s: the renewed token decodes: %.40q", when, token)
+	require.True(t, claims.AuthTime != nil && claims.AuthTime.Equal(authTime),
+		todoRenew+"%s: the renewed token's auth_time is %v; want the login's, %d (else the cap never comes)", when, claims.AuthTime, authTime.Unix())
+	want := min(now.Add(policy.TTL).Unix(), authTime.Add(policy.MaxSession).Unix())
+	require.True(t, claims.ExpiresAt != nil && claims.ExpiresAt.Unix() == want,
+		todoRenew+"%s: the renewed token's exp is %v; want %d: now + TTL, never past auth_time + MaxSession", when, claims.ExpiresAt, want)
 }
 
 // exposeNothing drops Access-Control-Expose-Headers from the API's answers.
@@ -485,7 +531,7 @@ func (o *outOfOrder) served(t *testing.T, query string) string {
 	select {
 	case got := <-o.answers:
 		require.Equal(t, query, got.query, "the API serves the page's requests in the order the page sends them")
-		require.Equal(t, http.StatusOK, got.status, todoPage+"GET /bbb?%s got %d: the page must send the token it stored", query, got.status)
+		require.Equal(t, http.StatusOK, got.status, todoRenew+"GET /bbb?%s got %d: the API refused the token it had renewed, which the page sent", query, got.status)
 		return got.token
 	case <-time.After(10 * time.Second):
 		require.FailNow(t, todoPage+"GET /bbb?"+query+" never reached the API")

@@ -51,19 +51,27 @@ func TestBrowserPageSaysWhatIsTrue(t *testing.T) {
 	}
 
 	// The README's short session: -ttl 8s -renew-before 4s -max-session 14s.
-	logIn(t, ctx)
+	login := unverifiedClaims(t, logIn(t, ctx))
 	check("after login")
 	advance(t, ctx, clock, 2*time.Second)
 	bbb := click(t, ctx, "call-bbb", "/bbb")
+	requireAnswered(t, ctx, bbb, "2 s after login")
+	require.Equal(t, "no", bbb["tokenRead"], todoDueNew+"2 s after login (6 of 8 s left) the token is not due: the answer carries a token")
 	require.Equal(t, "not-due", bbb["why"], todoTimeline+"2 s after login (6 s left) the row says the token was not due: %q", bbb["text"])
 	assert.Contains(t, bbb["text"], "not due: it is renewed once at most 4s is left (6s left now)",
 		todoTimeline+"the row says, as a sentence, when the token will be renewed")
 	check("not due")
 	advance(t, ctx, clock, 3*time.Second)
-	click(t, ctx, "call-bbb", "/bbb") // 3 s left: renewed, exp 13 s
+	bbb = click(t, ctx, "call-bbb", "/bbb") // 3 s left: renewed, exp 13 s
+	requireAnswered(t, ctx, bbb, "5 s after login")
+	require.Equal(t, "yes", bbb["tokenRead"], todoDueNew+"5 s after login (3 of 8 s left) the token is due: the answer carries no token")
+	requireRenewedToken(t, ctx, login.AuthTime.Time, clock.Now(), capPolicy, "5 s after login")
 	check("renewed, its window not open")
 	advance(t, ctx, clock, 5*time.Second)
 	bbb = click(t, ctx, "call-bbb", "/bbb") // 3 s left: renewed to the cap (exp 14 s)
+	requireAnswered(t, ctx, bbb, "10 s after login")
+	require.Equal(t, "yes", bbb["tokenRead"], todoDueNew+"10 s after login (3 of 8 s left) the token is due: the answer carries no token")
+	requireRenewedToken(t, ctx, login.AuthTime.Time, clock.Now(), capPolicy, "10 s after login")
 	require.Equal(t, "renewed", bbb["why"], todoRenew+"10 s after login (3 s left) the token is renewed, to the cap: the row says %q", bbb["text"])
 	assert.Equal(t, "closed: at the session cap", output(t, ctx, "window"), todoTimeline+"a token that ends at the cap has no renewal window")
 	check("renewed to the cap")
