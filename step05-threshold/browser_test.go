@@ -305,8 +305,8 @@ func requireAnswered(t *testing.T, ctx context.Context, row map[string]string, w
 		sent := storedToken(t, ctx) // a 401 stores nothing: the token sent
 		if _, _, err := jwt.NewParser().ParseUnverified(sent, claims); err == nil && claims.AuthTime != nil && claims.IssuedAt != nil &&
 			claims.IssuedAt.After(claims.AuthTime.Time) {
-			require.Fail(t, fmt.Sprintf(todoRenew+"%s: the API refused (401) the token it had renewed: auth_time %d, iat %d, exp %v; a renewal must pass the API's own checks (exp never past auth_time + MaxSession)",
-				when, claims.AuthTime.Unix(), claims.IssuedAt.Unix(), claims.ExpiresAt))
+			require.Fail(t, fmt.Sprintf(todoRenew+"%s: the API refused (401) the token it had renewed: auth_time %d, iat %d, exp %s; a renewal must pass the API's own checks (exp never past auth_time + MaxSession)",
+				when, claims.AuthTime.Unix(), claims.IssuedAt.Unix(), unixOf(claims.ExpiresAt)))
 		}
 	}
 	require.Equal(t, "200", row["status"], todoGuard+"%s: the page's GET %s with the login token", when, row["path"])
@@ -322,10 +322,19 @@ func requireRenewedToken(t *testing.T, ctx context.Context, authTime, now time.T
 	_, _, err := jwt.NewParser().ParseUnverified(token, claims)
 	require.NoError(t, err, todoRenew+"%s: the renewed token decodes: %.40q", when, token)
 	require.True(t, claims.AuthTime != nil && claims.AuthTime.Equal(authTime),
-		todoRenew+"%s: the renewed token's auth_time is %v; want the login's, %d (else the cap never comes)", when, claims.AuthTime, authTime.Unix())
+		todoRenew+"%s: the renewed token's auth_time is %s; want the login's, %d (else the cap never comes)", when, unixOf(claims.AuthTime), authTime.Unix())
 	want := min(now.Add(policy.TTL).Unix(), authTime.Add(policy.MaxSession).Unix())
 	require.True(t, claims.ExpiresAt != nil && claims.ExpiresAt.Unix() == want,
-		todoRenew+"%s: the renewed token's exp is %v; want %d: now + TTL, never past auth_time + MaxSession", when, claims.ExpiresAt, want)
+		todoRenew+"%s: the renewed token's exp is %s; want %d: now + TTL (%d), never past auth_time + MaxSession (%d)",
+		when, unixOf(claims.ExpiresAt), want, now.Add(policy.TTL).Unix(), authTime.Add(policy.MaxSession).Unix())
+}
+
+// unixOf shows a claim's time as unix seconds, as the token carries it.
+func unixOf(d *jwt.NumericDate) string {
+	if d == nil {
+		return "missing"
+	}
+	return strconv.FormatInt(d.Unix(), 10)
 }
 
 // exposeNothing drops Access-Control-Expose-Headers from the API's answers.
