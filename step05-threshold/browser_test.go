@@ -763,7 +763,7 @@ func TestBrowserKeepsByExp(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 200, icon, "the page declares its icon (<link rel=\"icon\">) and its server serves it: else the browser asks for /favicon.ico, a 404")
 
-	exp := time.Now().Add(time.Hour).Unix()
+	exp := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).Unix() // fixed, so that failure messages read the same on every run
 	// The same claims in two orders: {"exp":… first sorts after {"username":… first.
 	expFirst := func(exp int64) string { return unsignedToken(fmt.Sprintf(`{"exp":%d,"username":"guang"}`, exp)) }
 	userFirst := func(exp int64) string { return unsignedToken(fmt.Sprintf(`{"username":"guang","exp":%d}`, exp)) }
