@@ -23,7 +23,7 @@ func TestRenewIsANewToken(t *testing.T) {
 
 	token, renewed, err := later.Renew(claims)
 	require.NoError(t, err, todoRenew+"Renew failed")
-	require.True(t, renewed, todoRenew+"a token with %v of its %v left is due (RenewBefore %v): want it renewed", policy.RenewBefore, policy.TTL, policy.RenewBefore)
+	require.True(t, renewed, todoDueNew+"a token with %v of its %v left is due (RenewBefore %v): want it renewed", policy.RenewBefore, policy.TTL, policy.RenewBefore)
 	_, got, err := parseClaims(token, testSecret, at)
 	require.NoError(t, err, todoRenew+"the renewed token is signed with the secret and valid now")
 
