@@ -72,7 +72,7 @@ func decodeCredentials(w http.ResponseWriter, r *http.Request) (credentials, err
 	//   c. Exactly one JSON object, of known fields only, and nothing after it (400).
 	//   d. Each failure is a *requestError whose message says what is wrong.
 	//   e. username and password are required, and at most maxUsernameBytes and
-	//      maxPasswordBytes long.
+	//      maxPasswordBytes long (bytes, not characters).
 	//   f. Keys spelled exactly, each once: pass the body to checkKeys (given,
 	//      strict.go) before decoding it (400).
 	return credentials{}, &requestError{http.StatusNotImplemented, "TODO 1 (login.go): decode and validate the login body"}
