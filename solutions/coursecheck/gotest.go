@@ -68,10 +68,68 @@ var panicRE = regexp.MustCompile(`(?m)^panic: `)
 // error is only for a go command that could not run: failing tests and
 // build errors are in the Result.
 func RunTests(ctx context.Context, dir string, args ...string) (*Result, error) {
+	stdout, stderr, err := RunTestsRaw(ctx, dir, args...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRun(stdout, stderr), nil
+}
+
+// RunTestsRaw is RunTests without the parsing: go test -json's events
+// and the go command's stderr, for ParseRun.
+func RunTestsRaw(ctx context.Context, dir string, args ...string) (stdout, stderr []byte, err error) {
 	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-json"}, args...)...)
 	cmd.Dir = dir
 	// Cancelled, the go command is interrupted: it then stops the test
 	// binary too (a kill would leave that running).
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	var errBuf bytes.Buffer
+	cmd.Stderr = &errBuf
+	out, err := cmd.Output()
+	if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
+		return nil, nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, nil, ctx.Err()
+	}
+	return out, errBuf.Bytes(), nil
+}
+
+// ParseRun parses what RunTestsRaw returned.
+func ParseRun(stdout, stderr []byte) *Result {
+	r := ParseTestJSON(stdout)
+	r.Plain += string(stderr)
+	if len(r.Packages) == 0 { // the go command gave up before testing: its complaint is on stderr
+		r.BuildErrors += string(stderr)
+	}
+	return r
+}
+
+// BuildTest compiles the tests of one package into the binary out, as
+// go test -c does, with args before the package (e.g. "-race",
+// "-overlay", file). It returns the build errors, empty when the binary
+// was written. The error is only for a go command that could not run.
+func BuildTest(ctx context.Context, dir, out string, args ...string) (string, error) {
+	args = append([]string{"-c", "-o", out}, args...)
+	r, err := RunTests(ctx, dir, args...)
+	if err != nil {
+		return "", err
+	}
+	if _, statErr := os.Stat(out); statErr != nil && r.BuildErrors == "" {
+		r.BuildErrors = "go test -c wrote no test binary: " + r.Plain
+	}
+	return r.BuildErrors, nil
+}
+
+// RunTestBinary runs a test binary that BuildTest wrote, in the folder dir
+// of its package (as go test does), with args for the binary
+// ("-test.run=…", "-test.failfast"), and parses its output as
+// go test -json's: go tool test2json reports what it does, as pkg.
+func RunTestBinary(ctx context.Context, dir, bin, pkg string, args ...string) (*Result, error) {
+	args = append([]string{"tool", "test2json", "-t", "-p", pkg, bin, "-test.v=test2json"}, args...)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 10 * time.Second
 	var stderr bytes.Buffer
@@ -85,9 +143,6 @@ func RunTests(ctx context.Context, dir string, args ...string) (*Result, error) 
 	}
 	r := ParseTestJSON(out)
 	r.Plain += stderr.String()
-	if len(r.Packages) == 0 { // the go command gave up before testing: its complaint is on stderr
-		r.BuildErrors += stderr.String()
-	}
 	return r, nil
 }
 

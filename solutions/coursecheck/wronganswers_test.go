@@ -90,8 +90,15 @@ func TestWrongAnswers(t *testing.T) {
 	}
 }
 
-// checkWrongAnswer applies one wrong answer to the solved copy and runs
-// the tests of its package.
+// checkWrongAnswer applies one wrong answer to the solved copy, compiles
+// the tests of its package once (go test -c -overlay), and runs that
+// binary. A first, quick run stops at the first failing test and leaves
+// out the browser tests (TestBrowser…: a browser starts for each); it is
+// enough when a failing test names the entry's label (or, in compare.txt,
+// when any test fails). Otherwise the binary runs again with every test,
+// and that run is judged as go test's would be: so a wrong answer that
+// only a browser test refuses is still proven, and every message below
+// comes from a run of every test.
 func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, todos TODOs) {
 	where := fmt.Sprintf("testdata/wrong/%s.txt:%d", name, a.Line)
 	target := filepath.Join(solutions, name, filepath.FromSlash(a.File))
@@ -99,30 +106,38 @@ func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, todos
 	require.NoError(t, err, "%s: the file of the entry", where)
 	edited, err := a.Apply(string(src))
 	require.NoError(t, err, "%s: %s", where, a.Header)
-	file := filepath.Join(t.TempDir(), filepath.Base(a.File))
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, filepath.Base(a.File))
 	require.NoError(t, os.WriteFile(file, []byte(edited), 0o644))
 
-	args := []string{"./" + name}
-	if a.Race {
-		args = append([]string{"-race"}, args...)
+	bin := buildTest(t, solutions, map[string]string{target: file}, a.Race, "./"+name)
+	require.NotEmpty(t, bin, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
+	pkg := filepath.Join(solutions, name)
+	quick := runTestBinary(t, pkg, bin, "-test.failfast", "-test.skip=^TestBrowser")
+	if a.N == 0 && len(quick.Failures) > 0 || a.N > 0 && failingNames(quick, a.Label) {
+		return
 	}
-	r := goTest(t, solutions, map[string]string{target: file}, args...)
-	require.Empty(t, r.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
+	r := runTestBinary(t, pkg, bin)
 	if len(r.Failures) == 0 {
 		if skipped := skippedNaming(r, todos, a.N); a.N > 0 && skipped != "" {
 			t.Skipf("%s: nothing fails here, and %s, which names %s, skipped (no browser?): CI runs it", where, skipped, a.Label)
 		}
 		t.Fatalf("%s: every test of solutions/%s passes with this wrong answer (%s): add a test that refuses it", where, name, a.What)
 	}
-	if a.N == 0 {
+	if a.N == 0 || failingNames(r, a.Label) {
 		return // solutions/compare has no TODOs: failing is enough
-	}
-	for test, result := range r.Tests {
-		if result == "fail" && slices.Contains(ParseLabels(r.Output[test]), a.Label) {
-			return
-		}
 	}
 	first := r.Failures[0]
 	t.Errorf("%s: the tests refuse the wrong answer (%s), but no failure names %s: the learner would not know which TODO to fix. Failing: %s. First failure:\n%s",
 		where, a.What, a.Label, strings.Join(r.Failures, ", "), excerpt(r.Output[first]))
+}
+
+// failingNames reports whether a failing test's output names l.
+func failingNames(r *Result, l Label) bool {
+	for test, result := range r.Tests {
+		if result == "fail" && slices.Contains(ParseLabels(r.Output[test]), l) {
+			return true
+		}
+	}
+	return false
 }
