@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,6 +54,8 @@ func TestStatus(t *testing.T) {
 			assert.NotEmpty(t, st.Next.TODO.What, "what the TODO asks, from its comment")
 			require.NotNil(t, st.Next.Failure, "the first failure of the next step")
 			assert.Contains(t, st.Next.Failure.Message, st.Next.TODO.Label(), "the failure shown names the next TODO")
+			// Issue 18: the message quoted is that TODO's, not an earlier one's.
+			assert.True(t, strings.HasPrefix(st.Next.Failure.Message, st.Next.TODO.Label()), "the failure shown starts with %s: %q", st.Next.TODO.Label(), st.Next.Failure.Message)
 
 			c.printSteps(&out, st)
 			c.printNext(&out, st.Next, true)
