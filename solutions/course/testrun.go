@@ -82,11 +82,13 @@ func (c *course) runStepTests(ctx context.Context, s *step) (*coursecheck.Result
 // file below dir (but in folders whose name starts with a dot), go.work
 // and go.work.sum in root, the go version, the flags, the environment
 // variables that change how go builds or how the tests run, and where the
-// browser is (a browser test skips without one).
+// browser is (a browser test skips without one). Not PATH: go run puts
+// the go command's own folder first in it, and a learner runs both
+// go run ./solutions/course and the binary that go build makes.
 func runKey(root, dir string, args []string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "dir %q\nargs %q\ngo %s\n", dir, args, runtime.Version())
-	for _, name := range []string{"GOFLAGS", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GODEBUG", "GOTOOLCHAIN", "CI", "CHROME_PATH", "PATH"} {
+	for _, name := range []string{"GOFLAGS", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GODEBUG", "GOTOOLCHAIN", "CI", "CHROME_PATH"} {
 		fmt.Fprintf(h, "env %s=%q\n", name, os.Getenv(name))
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
