@@ -127,7 +127,8 @@ func BuildTest(ctx context.Context, dir, out string, args ...string) (string, er
 // ("-test.run=…", "-test.failfast"), and parses its output as
 // go test -json's: go tool test2json reports what it does, as pkg.
 func RunTestBinary(ctx context.Context, dir, bin, pkg string, args ...string) (*Result, error) {
-	args = append([]string{"tool", "test2json", "-t", "-p", pkg, bin, "-test.v=test2json"}, args...)
+	// -test.paniconexit0 as go test passes it: a test that calls os.Exit(0) fails.
+	args = append([]string{"tool", "test2json", "-t", "-p", pkg, bin, "-test.v=test2json", "-test.paniconexit0"}, args...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
