@@ -115,8 +115,10 @@ func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, todos
 	pkg := filepath.Join(solutions, name)
 	quick := runTestBinary(t, pkg, bin, "-test.failfast", "-test.skip=^TestBrowser")
 	if a.N == 0 && len(quick.Failures) > 0 || a.N > 0 && failingNames(quick, a.Label) {
+		t.Logf("%s: refused by the quick run (%s)", where, strings.Join(quick.Failures, ", "))
 		return
 	}
+	t.Logf("%s: the quick run did not prove it (failing: %s); running every test", where, or(strings.Join(quick.Failures, ", "), "none"))
 	r := runTestBinary(t, pkg, bin)
 	if len(r.Failures) == 0 {
 		if skipped := skippedNaming(r, todos, a.N); a.N > 0 && skipped != "" {
