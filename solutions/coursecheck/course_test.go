@@ -173,43 +173,6 @@ func goTest(t *testing.T, dir string, overlay map[string]string, args ...string)
 	return r
 }
 
-// buildTest compiles the tests of pkg (run in dir, with overlay, with
-// -race when race) into a binary below t's temporary folder, and returns
-// its path; "" when it does not build, after logging the build errors.
-func buildTest(t *testing.T, dir string, overlay map[string]string, race bool, pkg string) string {
-	t.Helper()
-	var args []string
-	if race {
-		args = append(args, "-race")
-	}
-	if len(overlay) > 0 {
-		args = append(args, "-overlay", writeOverlay(t, overlay))
-	}
-	bin := filepath.Join(t.TempDir(), "pkg.test")
-	ctx, cancel := goContext(t)
-	defer cancel()
-	buildErrors, err := BuildTest(ctx, dir, bin, append(args, pkg)...)
-	checkGoErr(t, err, dir)
-	require.NoError(t, err, "go test -c %s in %s", strings.Join(args, " "), dir)
-	if buildErrors != "" {
-		t.Logf("%s", buildErrors)
-		return ""
-	}
-	return bin
-}
-
-// runTestBinary runs a binary that buildTest wrote, in the package's
-// folder pkg, with a timeout of 3 minutes.
-func runTestBinary(t *testing.T, pkg, bin string, args ...string) *Result {
-	t.Helper()
-	ctx, cancel := goContext(t)
-	defer cancel()
-	r, err := RunTestBinary(ctx, pkg, bin, filepath.Base(pkg), append([]string{"-test.timeout=3m"}, args...)...)
-	checkGoErr(t, err, pkg)
-	require.NoError(t, err, "%s %s in %s", bin, strings.Join(args, " "), pkg)
-	return r
-}
-
 func writeOverlay(t *testing.T, overlay map[string]string) string {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "overlay.json")

@@ -106,47 +106,6 @@ func ParseRun(stdout, stderr []byte) *Result {
 	return r
 }
 
-// BuildTest compiles the tests of one package into the binary out, as
-// go test -c does, with args before the package (e.g. "-race",
-// "-overlay", file). It returns the build errors, empty when the binary
-// was written. The error is only for a go command that could not run.
-func BuildTest(ctx context.Context, dir, out string, args ...string) (string, error) {
-	args = append([]string{"-c", "-o", out}, args...)
-	r, err := RunTests(ctx, dir, args...)
-	if err != nil {
-		return "", err
-	}
-	if _, statErr := os.Stat(out); statErr != nil && r.BuildErrors == "" {
-		r.BuildErrors = "go test -c wrote no test binary: " + r.Plain
-	}
-	return r.BuildErrors, nil
-}
-
-// RunTestBinary runs a test binary that BuildTest wrote, in the folder dir
-// of its package (as go test does), with args for the binary
-// ("-test.run=…", "-test.failfast"), and parses its output as
-// go test -json's: go tool test2json reports what it does, as pkg.
-func RunTestBinary(ctx context.Context, dir, bin, pkg string, args ...string) (*Result, error) {
-	// -test.paniconexit0 as go test passes it: a test that calls os.Exit(0) fails.
-	args = append([]string{"tool", "test2json", "-t", "-p", pkg, bin, "-test.v=test2json", "-test.paniconexit0"}, args...)
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
-		return nil, err
-	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	r := ParseTestJSON(out)
-	r.Plain += stderr.String()
-	return r, nil
-}
-
 // testEvent is one line of go test -json (see go doc test2json).
 type testEvent struct {
 	Action      string

@@ -90,15 +90,15 @@ func TestWrongAnswers(t *testing.T) {
 	}
 }
 
-// checkWrongAnswer applies one wrong answer to the solved copy, compiles
-// the tests of its package once (go test -c -overlay), and runs that
-// binary. A first, quick run stops at the first failing test and leaves
-// out the browser tests (TestBrowser…: a browser starts for each); it is
-// enough when a failing test names the entry's label (or, in compare.txt,
-// when any test fails). Otherwise the binary runs again with every test,
-// and that run is judged as go test's would be: so a wrong answer that
-// only a browser test refuses is still proven, and every message below
-// comes from a run of every test.
+// checkWrongAnswer applies one wrong answer to the solved copy (with
+// go test -overlay) and runs the tests of its package. A first, quick run
+// leaves out the browser tests (TestBrowser…: a browser starts for each)
+// and stops at the first failing test (-failfast); it is enough when a
+// failing test names the entry's label (in compare.txt: when a test
+// fails). Otherwise every test runs (the packages compiled by the first
+// run come from the build cache), and that run is judged: so a wrong
+// answer that only a browser test refuses is still proven, and every
+// message below comes from a run of every test.
 func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, todos TODOs) {
 	where := fmt.Sprintf("testdata/wrong/%s.txt:%d", name, a.Line)
 	target := filepath.Join(solutions, name, filepath.FromSlash(a.File))
@@ -106,20 +106,23 @@ func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, todos
 	require.NoError(t, err, "%s: the file of the entry", where)
 	edited, err := a.Apply(string(src))
 	require.NoError(t, err, "%s: %s", where, a.Header)
-	tmp := t.TempDir()
-	file := filepath.Join(tmp, filepath.Base(a.File))
+	file := filepath.Join(t.TempDir(), filepath.Base(a.File))
 	require.NoError(t, os.WriteFile(file, []byte(edited), 0o644))
 
-	bin := buildTest(t, solutions, map[string]string{target: file}, a.Race, "./"+name)
-	require.NotEmpty(t, bin, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
-	pkg := filepath.Join(solutions, name)
-	quick := runTestBinary(t, pkg, bin, "-test.failfast", "-test.skip=^TestBrowser")
+	overlay := map[string]string{target: file}
+	args := []string{"./" + name}
+	if a.Race {
+		args = append([]string{"-race"}, args...)
+	}
+	quick := goTest(t, solutions, overlay, append([]string{"-failfast", "-skip=^TestBrowser"}, args...)...)
+	require.Empty(t, quick.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
 	if a.N == 0 && len(quick.Failures) > 0 || a.N > 0 && failingNames(quick, a.Label) {
 		t.Logf("%s: refused by the quick run (%s)", where, strings.Join(quick.Failures, ", "))
 		return
 	}
 	t.Logf("%s: the quick run did not prove it (failing: %s); running every test", where, or(strings.Join(quick.Failures, ", "), "none"))
-	r := runTestBinary(t, pkg, bin)
+	r := goTest(t, solutions, overlay, args...)
+	require.Empty(t, r.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
 	if len(r.Failures) == 0 {
 		if skipped := skippedNaming(r, todos, a.N); a.N > 0 && skipped != "" {
 			t.Skipf("%s: nothing fails here, and %s, which names %s, skipped (no browser?): CI runs it", where, skipped, a.Label)
