@@ -24,6 +24,11 @@ import (
 
 const serveLabel = "step 01 (main.go): "
 
+// serveConnsLabel labels what serve gets from the listener of conns.go
+// (the cap, and which idle connection makes room): the code at fault is
+// there, or in how serve uses it (issue 18).
+const serveConnsLabel = "step 01 (conns.go), as serve in step 01 (main.go) uses it: "
+
 func TestServeTimeouts(t *testing.T) {
 	srv := newHTTPServer(http.NotFoundHandler())
 
@@ -56,14 +61,14 @@ func TestServeCapsConnections(t *testing.T) {
 	// One more: it takes the place of the first, idle the longest.
 	extra := srv.dial(t, "")
 	require.NoError(t, extra.SetDeadline(time.Now().Add(5*time.Second)))
-	require.NoError(t, roundTrip(extra), serveLabel+"client %d: no answer while %d idle connections were open; want the one idle the longest closed to make room", maxConns+1, maxConns)
+	require.NoError(t, roundTrip(extra), serveConnsLabel+"client %d: no answer while %d idle connections were open; want the one idle the longest closed to make room", maxConns+1, maxConns)
 	require.NoError(t, conns[0].SetReadDeadline(time.Now().Add(5*time.Second)))
 	_, err := conns[0].r.Peek(1)
-	assert.ErrorIs(t, err, io.EOF, serveLabel+"the connection idle the longest (the first) must be the one the server closed; reading it gave %v", err)
+	assert.ErrorIs(t, err, io.EOF, serveConnsLabel+"the connection idle the longest (the first) must be the one the server closed; reading it gave %v", err)
 
 	accepts, closes := srv.rec.counts()
-	assert.Equal(t, maxConns+1, accepts, serveLabel+"connections accepted")
-	assert.Equal(t, []string{"close 1"}, closes, serveLabel+"one connection closed to make room, the one idle the longest")
+	assert.Equal(t, maxConns+1, accepts, serveConnsLabel+"connections accepted")
+	assert.Equal(t, []string{"close 1"}, closes, serveConnsLabel+"one connection closed to make room, the one idle the longest")
 }
 
 // TestServeWaitsWhileEveryConnectionIsBusy: with a request in flight on
@@ -100,12 +105,12 @@ func TestServeWaitsWhileEveryConnectionIsBusy(t *testing.T) {
 	require.NoError(t, writeRequest(extra))
 	require.NoError(t, extra.SetReadDeadline(time.Now().Add(100*time.Millisecond)))
 	_, err := extra.r.Peek(1)
-	require.Error(t, err, serveLabel+"client %d was answered while %d requests were in flight; want it to wait for a free slot", maxConns+1, maxConns)
+	require.Error(t, err, serveConnsLabel+"client %d was answered while %d requests were in flight; want it to wait for a free slot", maxConns+1, maxConns)
 
 	// The requests end: a connection goes idle, and makes room.
 	releaseOnce.Do(func() { close(release) })
 	require.NoError(t, extra.SetReadDeadline(time.Now().Add(10*time.Second)))
-	require.NoError(t, readResponse(extra), serveLabel+"client %d must be answered once a request ends", maxConns+1)
+	require.NoError(t, readResponse(extra), serveConnsLabel+"client %d must be answered once a request ends", maxConns+1)
 	for i, c := range conns {
 		require.NoError(t, c.SetReadDeadline(time.Now().Add(10*time.Second)))
 		require.NoError(t, readResponse(c), "client %d", i+1)
