@@ -19,7 +19,7 @@ import (
 // from its headers answers at once instead (RFC 9110 §10.1.1): here 413,
 // before a byte of the body is asked for or read.
 
-const bodyLimitLabel = "step 01 (server.go): "
+const bodyLimitLabel = "step 01 (server.go), on the login route in step 01 (routes.go): "
 
 func TestLoginRefusesADeclaredOversizedBodyAtOnce(t *testing.T) {
 	srv := httptest.NewServer(NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow))))
@@ -43,5 +43,27 @@ func TestLoginRefusesADeclaredOversizedBodyAtOnce(t *testing.T) {
 			require.Equal(t, http.StatusRequestEntityTooLarge, res.StatusCode, bodyLimitLabel+"a login with Content-Length: %d and %q, no body: answered %s; want 413 before the body is asked for or read", 1<<20, tt.expect, res.Status)
 			assert.Contains(t, readErrorBody(t, res).Message, msgTooLarge, bodyLimitLabel+"the message says what is wrong")
 		})
+	}
+}
+
+// TestLimitBodyAtTheLimit: limitBody refuses a declared length past the
+// limit, and only past it; a body of exactly the limit is the handler's
+// (issue 18: ">=" refused it).
+func TestLimitBodyAtTheLimit(t *testing.T) {
+	const label = "step 01 (server.go): "
+	for _, tt := range []struct {
+		length int64
+		want   int
+	}{
+		{-1, http.StatusNoContent}, // unknown (chunked): limited where it is read
+		{0, http.StatusNoContent},
+		{maxBodyBytes, http.StatusNoContent},
+		{maxBodyBytes + 1, http.StatusRequestEntityTooLarge},
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/user/login", nil)
+		req.ContentLength = tt.length
+		rec := httptest.NewRecorder()
+		limitBody(maxBodyBytes)(noContent).ServeHTTP(rec, req)
+		assert.Equal(t, tt.want, rec.Result().StatusCode, label+"limitBody(%d) with Content-Length %d: status %d; want %d", maxBodyBytes, tt.length, rec.Result().StatusCode, tt.want)
 	}
 }

@@ -24,6 +24,11 @@ import (
 
 const serveLabel = "step 01 (main.go): "
 
+// serveConnsLabel labels what serve gets from the listener of conns.go
+// (the cap, and which idle connection makes room): the code at fault is
+// there, or in how serve uses it (issue 18).
+const serveConnsLabel = "step 01 (conns.go), as serve in step 01 (main.go) uses it: "
+
 func TestServeTimeouts(t *testing.T) {
 	srv := newHTTPServer(http.NotFoundHandler())
 
@@ -43,7 +48,7 @@ func TestServeTimeouts(t *testing.T) {
 // 18.5 s for one of them to time out). The listener's record of accepts
 // and closes proves which connection made room.
 func TestServeCapsConnections(t *testing.T) {
-	require.Positive(t, maxConns, serveLabel+"maxConns must be positive")
+	require.Positive(t, maxConns, serveConnsLabel+"maxConns must be positive")
 	srv := startServe(t, maxConns+1, noContent) // one client may take every slot here
 
 	// maxConns clients, each answered once and kept open (keep-alive).
@@ -56,22 +61,22 @@ func TestServeCapsConnections(t *testing.T) {
 	// One more: it takes the place of the first, idle the longest.
 	extra := srv.dial(t, "")
 	require.NoError(t, extra.SetDeadline(time.Now().Add(5*time.Second)))
-	require.NoError(t, roundTrip(extra), serveLabel+"client %d: no answer while %d idle connections were open; want the one idle the longest closed to make room", maxConns+1, maxConns)
+	require.NoError(t, roundTrip(extra), serveConnsLabel+"client %d: no answer while %d idle connections were open; want the one idle the longest closed to make room", maxConns+1, maxConns)
 
 	// The server marks a connection idle just after it has written the
 	// answer, so on a busy machine the first few can go idle in another
 	// order than their clients read the answers: the one closed must be one
 	// of the first few opened (idle the longest), never a recent one.
 	accepts, closes := srv.rec.counts()
-	assert.Equal(t, maxConns+1, accepts, serveLabel+"connections accepted")
-	require.Len(t, closes, 1, serveLabel+"one connection closed to make room, the one idle the longest; closed: %v", closes)
+	assert.Equal(t, maxConns+1, accepts, serveConnsLabel+"connections accepted")
+	require.Len(t, closes, 1, serveConnsLabel+"one connection closed to make room, the one idle the longest; closed: %v", closes)
 	var n int
 	_, err := fmt.Sscanf(closes[0], "close %d", &n)
 	require.NoError(t, err)
-	require.True(t, n >= 1 && n <= 8, serveLabel+"the connection closed to make room is the %dth opened of %d; want the one idle the longest, the first (or one of the first few, which a busy server may mark idle in another order)", n, maxConns)
+	require.True(t, n >= 1 && n <= 8, serveConnsLabel+"the connection closed to make room is the %dth opened of %d; want the one idle the longest, the first (or one of the first few, which a busy server may mark idle in another order)", n, maxConns)
 	require.NoError(t, conns[n-1].SetReadDeadline(time.Now().Add(5*time.Second)))
 	_, err = conns[n-1].r.Peek(1)
-	assert.ErrorIs(t, err, io.EOF, serveLabel+"the connection the server closed to make room (the %dth) must read as closed; reading it gave %v", n, err)
+	assert.ErrorIs(t, err, io.EOF, serveConnsLabel+"the connection the server closed to make room (the %dth) must read as closed; reading it gave %v", n, err)
 }
 
 // TestServeWaitsWhileEveryConnectionIsBusy: with a request in flight on
@@ -108,12 +113,12 @@ func TestServeWaitsWhileEveryConnectionIsBusy(t *testing.T) {
 	require.NoError(t, writeRequest(extra))
 	require.NoError(t, extra.SetReadDeadline(time.Now().Add(100*time.Millisecond)))
 	_, err := extra.r.Peek(1)
-	require.Error(t, err, serveLabel+"client %d was answered while %d requests were in flight; want it to wait for a free slot", maxConns+1, maxConns)
+	require.Error(t, err, serveConnsLabel+"client %d was answered while %d requests were in flight; want it to wait for a free slot", maxConns+1, maxConns)
 
 	// The requests end: a connection goes idle, and makes room.
 	releaseOnce.Do(func() { close(release) })
 	require.NoError(t, extra.SetReadDeadline(time.Now().Add(10*time.Second)))
-	require.NoError(t, readResponse(extra), serveLabel+"client %d must be answered once a request ends", maxConns+1)
+	require.NoError(t, readResponse(extra), serveConnsLabel+"client %d must be answered once a request ends", maxConns+1)
 	for i, c := range conns {
 		require.NoError(t, c.SetReadDeadline(time.Now().Add(10*time.Second)))
 		require.NoError(t, readResponse(c), "client %d", i+1)
