@@ -38,9 +38,7 @@ func TestMain(m *testing.M) {
 	if findBrowser() == "" && os.Getenv("CI") == "" {
 		sayNoBrowser(noBrowserNote)
 	}
-	code := m.Run()
-	stopSharedBrowser()
-	os.Exit(code)
+	os.Exit(runThenStopBrowser(m))
 }
 
 // TestBrowserReadsRenewedToken runs the course page in a real, headless
@@ -379,11 +377,15 @@ func (b *sharedBrowser) startBrowser(path string) {
 	b.err = chromedp.Do(ctx) // starts the browser (ExecAllocator waits at most 20 s for it)
 }
 
-// stopSharedBrowser stops the shared browser, if a test started it.
-func stopSharedBrowser() {
-	if shared.stop != nil {
-		shared.stop()
-	}
+// runThenStopBrowser runs the tests, then stops the shared browser if a
+// test started it.
+func runThenStopBrowser(m *testing.M) int {
+	defer func() {
+		if shared.stop != nil {
+			shared.stop()
+		}
+	}()
+	return m.Run()
 }
 
 // browserOptions are the options of a headless Chromium at path, with its
