@@ -416,10 +416,11 @@ func checkWorkOrder(t *testing.T, s *step) {
 // on a starter they wait for a page that never answers as it should) and
 // is enough when a failing test names TODO k (and, for the starter's
 // first run, the first failure does); otherwise, and always without -short
-// (in CI), every test runs, and that run is judged.
+// (in CI), every test runs, and that run is judged. A TODO of the page's
+// script (web/*.js) is tested in a browser only: no quick run for it.
 func stepTests(t *testing.T, s *step, overlay map[string]string, k int, first bool) *Result {
 	t.Helper()
-	if testing.Short() {
+	if testing.Short() && IsCodeFile(s.todos[k]) && strings.HasSuffix(s.todos[k], ".go") {
 		quick := goTest(t, s.dir, overlay, "-ldflags=-w", "-skip=^TestBrowser", "./...")
 		l := Label{k, s.todos[k]}
 		if len(quick.BuildErrors) == 0 && failingNames(quick, l) &&
