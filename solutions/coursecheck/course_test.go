@@ -420,7 +420,7 @@ func checkWorkOrder(t *testing.T, s *step) {
 // script (web/*.js) is tested in a browser only: no quick run for it.
 func stepTests(t *testing.T, s *step, overlay map[string]string, k int, first bool) *Result {
 	t.Helper()
-	if testing.Short() && IsCodeFile(s.todos[k]) && strings.HasSuffix(s.todos[k], ".go") {
+	if testing.Short() && !strings.HasPrefix(s.todos[k], "web/") {
 		quick := goTest(t, s.dir, overlay, "-ldflags=-w", "-skip=^TestBrowser", "./...")
 		l := Label{k, s.todos[k]}
 		if len(quick.BuildErrors) == 0 && failingNames(quick, l) &&
