@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 	if findBrowser() == "" && os.Getenv("CI") == "" {
 		sayNoBrowser(noBrowserNote)
 	}
-	os.Exit(m.Run())
+	os.Exit(runThenStopBrowser(m))
 }
 
 // TestBrowserReadsRenewedToken runs the course page in a real, headless
@@ -702,23 +702,88 @@ func serveOn(t *testing.T, ln net.Listener, h http.Handler) {
 	t.Cleanup(srv.Close)
 }
 
-// newBrowser starts a headless Chromium for the test and returns its
-// context; it stops when the test ends.
+// newBrowser returns a context for the test: a tab of the package's one
+// headless Chromium, in a browser context of its own (like a private
+// window: no cookie or storage of another test), closed when the test
+// ends. The browser starts with the first browser test that runs and
+// stops after the last (TestMain): one start for the package, rather than
+// one per test, which took most of their time (issue 20).
 func newBrowser(t *testing.T, path string, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
+	if len(extra) > 0 { // options of the browser itself: a browser of its own
+		return ownBrowser(t, path, extra...)
+	}
+	shared.once.Do(func() { shared.startBrowser(path) })
+	require.NoError(t, shared.err, "the browser (%s) starts", path)
+	tab, closeTab := chromedp.NewContext(shared.ctx, chromedp.WithNewBrowserContext())
+	// A whole-test limit: if the page hangs, the test fails in time.
+	ctx, stopLimit := context.WithTimeout(tab, 60*time.Second)
+	t.Cleanup(func() {
+		stopLimit()
+		closeTab()
+	})
+	return ctx
+}
+
+// shared is the browser that the tests of the package share.
+var shared sharedBrowser
+
+type sharedBrowser struct {
+	once sync.Once
+	ctx  context.Context // the browser's first tab: newBrowser opens the others from it
+	err  error
+	stop func()
+}
+
+func (b *sharedBrowser) startBrowser(path string) {
 	dir, err := os.MkdirTemp("", "course-browser-")
-	require.NoError(t, err)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], // headless, no background networking, no sync
+	if err != nil {
+		b.err = err
+		return
+	}
+	allocCtx, stopAlloc := chromedp.NewExecAllocator(context.Background(), browserOptions(path, dir)...)
+	ctx, stopBrowser := chromedp.NewContext(allocCtx)
+	b.stop = func() {
+		stopBrowser()
+		stopAlloc()
+		os.RemoveAll(dir) // best effort: Chromium's helpers may still be writing
+	}
+	b.ctx = ctx
+	b.err = chromedp.Do(ctx) // starts the browser (ExecAllocator waits at most 20 s for it)
+}
+
+// runThenStopBrowser runs the tests, then stops the shared browser if a
+// test started it.
+func runThenStopBrowser(m *testing.M) int {
+	defer func() {
+		if shared.stop != nil {
+			shared.stop()
+		}
+	}()
+	return m.Run()
+}
+
+// browserOptions are the options of a headless Chromium at path, with its
+// profile in dir.
+func browserOptions(path, dir string) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:], // headless, no background networking, no sync
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox, // the sandbox cannot start as root, as in CI containers
 		chromedp.DisableGPU,
 		chromedp.Flag("disable-component-update", true),
 		chromedp.UserDataDir(dir),
 	)
-	opts = append(opts, extra...)
+}
+
+// ownBrowser starts a headless Chromium of the test's own, with the extra
+// options, and returns its context; it stops when the test ends.
+func ownBrowser(t *testing.T, path string, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "course-browser-")
+	require.NoError(t, err)
 	// A whole-test limit: if the browser hangs, the test fails in time.
 	limit, stopLimit := context.WithTimeout(context.Background(), 60*time.Second)
-	allocCtx, stopAlloc := chromedp.NewExecAllocator(limit, opts...)
+	allocCtx, stopAlloc := chromedp.NewExecAllocator(limit, append(browserOptions(path, dir), extra...)...)
 	ctx, stopBrowser := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
 		stopBrowser()

@@ -121,10 +121,11 @@ func newReplayEnv(t *testing.T, root string) *replayEnv {
 	require.NoError(t, os.WriteFile(filepath.Join(fake, "curl"), []byte(script), 0o755))
 	e.path = fake + string(os.PathListSeparator) + os.Getenv("PATH")
 
-	// Every solved step, built in one go command.
+	// Every solved step, built in one go command (-ldflags=-w: no DWARF
+	// for debuggers, which the replays never use: less to link).
 	steps, err := filepath.Glob(filepath.Join(root, "solutions", "step*"))
 	require.NoError(t, err)
-	args := []string{"build", "-o", e.binDir + string(os.PathSeparator)}
+	args := []string{"build", "-ldflags=-w", "-o", e.binDir + string(os.PathSeparator)}
 	for _, s := range steps {
 		if stepDirRe.MatchString(filepath.Base(s)) {
 			args = append(args, "./"+filepath.Base(s))
@@ -438,7 +439,7 @@ func (e *replayEnv) goTestRuns(t *testing.T, file string, trs []transcript) *goT
 		t.Logf("%s: go test transcripts not replayed: %s differs from git's HEAD (worked on in place)", file, step)
 		return nil
 	}
-	args := []string{"test", "-count=1", "-run", "^(" + strings.Join(r.names, "|") + ")$", "./..."}
+	args := []string{"test", "-count=1", "-ldflags=-w", "-run", "^(" + strings.Join(r.names, "|") + ")$", "./..."}
 	cmd := exec.Command("go", args...)
 	cmd.Dir = filepath.Join(e.root, step)
 	out, _ := cmd.CombinedOutput()
