@@ -24,7 +24,7 @@ const labelRedis = "step 05 (sessions_redis.go): "
 
 // redisServer is a redis-server started by a test.
 type redisServer struct {
-	t    *testing.T
+	t    testing.TB
 	bin  string
 	port int
 	dir  string
@@ -33,7 +33,7 @@ type redisServer struct {
 
 // startRedis starts redis-server, or skips the test when it is not
 // installed (and fails it where CI is set: CI must run it).
-func startRedis(t *testing.T) *redisServer {
+func startRedis(t testing.TB) *redisServer {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -114,7 +114,7 @@ type instance struct {
 	srv    http.Handler
 }
 
-func newInstance(t *testing.T, r *redisServer, clock func() time.Time) *instance {
+func newInstance(t testing.TB, r *redisServer, clock func() time.Time) *instance {
 	t.Helper()
 	store, err := newRedisSessions(r.url(), clock)
 	require.NoError(t, err, labelRedis+"connect to %s", r.url())
