@@ -59,6 +59,7 @@ type DoubleServer struct {
 type family struct {
 	current string    // the jti of the one refresh token that may be used
 	expires time.Time // when that refresh token expires, and the family with it
+	user    string    // whose login it is
 }
 
 // sweepEvery is how often, at most, expired families are dropped.
@@ -156,7 +157,7 @@ func (s *DoubleServer) rotate(user, sid string, authTime time.Time) (pair, error
 	if err != nil {
 		return pair{}, err
 	}
-	s.families[sid] = family{current: jti, expires: expires}
+	s.families[sid] = family{current: jti, expires: expires, user: user}
 	return pair{AccessToken: access, RefreshToken: refresh}, nil
 }
 
@@ -201,4 +202,18 @@ func (s *DoubleServer) bbb(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	io.WriteString(w, "bbb")
+}
+
+// LogoutAll ends every session of user: it drops every family of user, so
+// that no refresh token of theirs works again. Their access tokens are not
+// checked against anything: each lives on until its exp, at most
+// AccessTTL.
+func (s *DoubleServer) LogoutAll(user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sid, f := range s.families {
+		if f.user == user {
+			delete(s.families, sid)
+		}
+	}
 }
