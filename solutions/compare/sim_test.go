@@ -113,7 +113,7 @@ func TestSimulationFindings(t *testing.T) {
 	}
 	assert.Empty(t, rows["daily user, 30 days"][withLogout].Scheme, "step 05 with ended sessions runs only where the user logs out")
 
-		accessOnly := rows["access token only stolen on day 2, victim daily"]
+	accessOnly := rows["access token only stolen on day 2, victim daily"]
 	for _, s := range doubles {
 		assert.Less(t, accessOnly[s].Stolen.Max, AccessTTL, "%s: a stolen access token dies within 30 minutes", s)
 		assert.Zero(t, accessOnly[s].Revoked.Max, "%s: and nothing is revoked", s)
