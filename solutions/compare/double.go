@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -48,6 +49,10 @@ const (
 type DoubleServer struct {
 	tokens *signer
 	mux    *http.ServeMux
+
+	// shared, when set, keeps the families instead of s.families: in
+	// Redis, shared by several instances (families_redis.go).
+	shared FamilyStore
 
 	mu        sync.Mutex
 	families  map[string]family // the live families, by sid
@@ -100,6 +105,10 @@ func (s *DoubleServer) login(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if s.shared != nil {
+		s.loginShared(w, r, user)
+		return
+	}
 	s.mu.Lock()
 	p, err := s.rotate(user, newID(), s.tokens.clock())
 	s.mu.Unlock()
@@ -119,6 +128,10 @@ func (s *DoubleServer) refresh(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, "refresh token invalid or expired, please log in again")
+		return
+	}
+	if s.shared != nil {
+		s.refreshShared(w, r, c)
 		return
 	}
 	s.mu.Lock()
@@ -146,19 +159,29 @@ func (s *DoubleServer) refresh(w http.ResponseWriter, r *http.Request) {
 func (s *DoubleServer) rotate(user, sid string, authTime time.Time) (pair, error) {
 	now := s.tokens.clock()
 	s.sweep(now)
-	end := authTime.Add(FamilyLifetime)
-	auth := jwt.NewNumericDate(authTime)
-	access, _, err := s.tokens.sign(claims{Username: user, Typ: "access", Family: sid, AuthTime: auth}, earliest(now.Add(AccessTTL), end))
-	if err != nil {
-		return pair{}, err
-	}
-	expires := earliest(now.Add(RefreshTTL), end)
-	refresh, jti, err := s.tokens.sign(claims{Username: user, Typ: "refresh", Family: sid, AuthTime: auth}, expires)
+	p, jti, expires, err := s.signPair(user, sid, authTime, now)
 	if err != nil {
 		return pair{}, err
 	}
 	s.families[sid] = family{current: jti, expires: expires, user: user}
-	return pair{AccessToken: access, RefreshToken: refresh}, nil
+	return p, nil
+}
+
+// signPair signs a pair of family sid at now, and returns it with the
+// refresh token's jti and exp.
+func (s *DoubleServer) signPair(user, sid string, authTime, now time.Time) (pair, string, time.Time, error) {
+	end := authTime.Add(FamilyLifetime)
+	auth := jwt.NewNumericDate(authTime)
+	access, _, err := s.tokens.sign(claims{Username: user, Typ: "access", Family: sid, AuthTime: auth}, earliest(now.Add(AccessTTL), end))
+	if err != nil {
+		return pair{}, "", time.Time{}, err
+	}
+	expires := earliest(now.Add(RefreshTTL), end)
+	refresh, jti, err := s.tokens.sign(claims{Username: user, Typ: "refresh", Family: sid, AuthTime: auth}, expires)
+	if err != nil {
+		return pair{}, "", time.Time{}, err
+	}
+	return pair{AccessToken: access, RefreshToken: refresh}, jti, expires, nil
 }
 
 // earliest returns the earlier of a and b.
@@ -209,6 +232,10 @@ func (s *DoubleServer) bbb(w http.ResponseWriter, r *http.Request) {
 // checked against anything: each lives on until its exp, at most
 // AccessTTL.
 func (s *DoubleServer) LogoutAll(user string) {
+	if s.shared != nil {
+		s.shared.DropUser(context.Background(), user)
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for sid, f := range s.families {
