@@ -168,6 +168,14 @@ func TestMemorySessionsForget(t *testing.T) {
 	require.NoError(t, s.End(ctx, "guang", "sid-1", fakeNow.Add(day)))
 	require.NoError(t, s.EndAll(ctx, "ada", fakeNow, fakeNow.Add(2*day)))
 
+	for _, tt := range []struct {
+		authTime time.Time
+		ended    bool
+	}{{fakeNow.Add(-time.Second), true}, {fakeNow, false}, {fakeNow.Add(time.Second), false}} {
+		ended, err := s.Ended(ctx, "ada", "any-sid", tt.authTime)
+		require.NoError(t, err)
+		assert.Equal(t, tt.ended, ended, label+"a session that started %v after the cut-off: ended %v, want %v (auth_time before the cut-off's second)", tt.authTime.Sub(fakeNow), ended, tt.ended)
+	}
 	clock.Advance(day - time.Second)
 	ended, err := s.Ended(ctx, "guang", "sid-1", fakeNow.Add(-time.Hour))
 	require.NoError(t, err)

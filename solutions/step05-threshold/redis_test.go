@@ -292,3 +292,25 @@ func TestRedisStoreKeys(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, day.Seconds(), float64(ttl), 5, labelRedis+"an entry expires at its until")
 }
+
+// TestRedisErrorIsNotANo: only a nil reply ("no such key") means "not
+// ended". Any other answer, here a key of the wrong type (WRONGTYPE),
+// refuses the request, for each of the keys the check reads.
+func TestRedisErrorIsNotANo(t *testing.T) {
+	t.Parallel() // it runs its own redis-server
+	r := startRedis(t)
+	clock := realNow()
+	store, err := newRedisSessions(r.url(), clock.Now)
+	require.NoError(t, err)
+	defer store.Close()
+	clock.Advance(time.Second)
+	ctx := context.Background()
+	for _, key := range []string{"sess:{guang}:end:sid-1", "sess:{guang}:cut", epochKey} {
+		c := store.client
+		require.NoError(t, c.Do(ctx, c.B().Del().Key(key).Build()).Error())
+		require.NoError(t, c.Do(ctx, c.B().Lpush().Key(key).Element("x").Build()).Error())
+		ended, err := store.Ended(ctx, "guang", "sid-1", clock.Now())
+		assert.Error(t, err, labelRedis+"%s holds a list: Ended answered %v and no error; want an error (the guard's 503)", key, ended)
+		require.NoError(t, c.Do(ctx, c.B().Del().Key(key).Build()).Error())
+	}
+}
