@@ -39,7 +39,7 @@ func handleLogin(users *Users, tokens *Tokens) http.Handler {
 			writeRequestError(w, err)
 			return
 		}
-		attempt, refused := limits.begin(clientAddr(r), creds.Username)
+		attempt, refused := limits.begin(r.Context(), clientAddr(r), creds.Username)
 		if refused != nil {
 			refused.write(w)
 			return
@@ -72,6 +72,8 @@ func decodeCredentials(w http.ResponseWriter, r *http.Request) (credentials, err
 	//   c. Exactly one JSON object, of known fields only, and nothing after it (400).
 	//   d. Each failure is a *requestError whose message says what is wrong.
 	//   e. username and password are required, and at most maxUsernameBytes and
-	//      maxPasswordBytes long.
+	//      maxPasswordBytes long (bytes, not characters).
+	//   f. Keys spelled exactly, each once: pass the body to checkKeys (given,
+	//      strict.go) before decoding it (400).
 	return credentials{}, &requestError{http.StatusNotImplemented, "TODO 1 (login.go): decode and validate the login body"}
 }

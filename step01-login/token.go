@@ -33,6 +33,7 @@ func NewTokens(secret []byte, now func() time.Time) *Tokens {
 func (t *Tokens) Sign(username string) (string, error) {
 	// TODO 3 (token.go): sign an HS256 token for username with t.secret.
 	//   Its claims: username; iat, the clock's now (t.now) in whole seconds;
-	//   exp, t.ttl after iat; jti, a random id unique to this token.
+	//   exp, t.ttl after iat; jti, an unguessable id: 16 or more random bytes
+	//   from crypto/rand.
 	return "", nil
 }

@@ -73,7 +73,7 @@ func badTokens(t *testing.T) []struct{ name, token string } {
 	good := forge(t, jwt.SigningMethodHS256, validClaims(), testSecret)
 	parts := strings.Split(good, ".")
 	tampered := base64.RawURLEncoding.EncodeToString([]byte(`{"username":"admin","exp":1900000000,"iat":1795755302}`))
-	return []struct{ name, token string }{
+	return append([]struct{ name, token string }{
 		{"expired a second ago", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) {
 			c.IssuedAt = jwt.NewNumericDate(fakeNow.Add(-7 * 24 * time.Hour))
 			c.ExpiresAt = jwt.NewNumericDate(fakeNow.Add(-time.Second))
@@ -105,7 +105,7 @@ func badTokens(t *testing.T) []struct{ name, token string } {
 		{"many dots (CVE-2025-30204)", parts[0] + strings.Repeat(".", 5000)},
 		{"a huge token", parts[0] + "." + strings.Repeat("A", 20000) + "." + parts[2]},
 		{"empty", ""},
-	}
+	}, badDateTokens(t)...)
 }
 
 func TestTokensVerify(t *testing.T) {

@@ -8,7 +8,6 @@ require (
 	github.com/rs/cors v1.11.1
 	github.com/stretchr/testify v1.11.1
 	golang.org/x/crypto v0.55.0
-	golang.org/x/net v0.58.0
 	golang.org/x/time v0.15.0
 )
 

@@ -52,29 +52,37 @@ func serveWithin(t *testing.T, h http.Handler, req *http.Request) *http.Response
 	case <-done:
 		return rec.Result()
 	case <-time.After(10 * time.Second):
-		t.Fatalf(throttleLabel+"%s %s from %s got no answer in 10 s: a login that cannot be checked now must be refused at once, not wait",
+		t.Fatalf(throttleLabel+"%s %s from %s got no answer in 10 s: a login that finds no check slot free must wait a bounded time (slotWait), then be refused",
 			req.Method, req.URL.Path, req.RemoteAddr)
 		return nil
 	}
 }
 
-// holdCheckSlots takes every password-check slot, as a flood in progress
+// holdCheckSlots takes n password-check slots, as a flood in progress
 // would, until release (or the end of the test).
-func holdCheckSlots(t *testing.T) (release func()) {
+func holdCheckSlots(t *testing.T, n int) (release func()) {
 	t.Helper()
-	for range cap(checkSlots) {
+	for range n {
 		checkSlots <- struct{}{}
 	}
 	var once sync.Once
 	release = func() {
 		once.Do(func() {
-			for range cap(checkSlots) {
+			for range n {
 				<-checkSlots
 			}
 		})
 	}
 	t.Cleanup(release)
 	return release
+}
+
+// setSlotWait sets how long a login waits for a check slot, until the end
+// of the test.
+func setSlotWait(t *testing.T, d time.Duration) {
+	old := slotWait
+	slotWait = d
+	t.Cleanup(func() { slotWait = old })
 }
 
 // assertRefused checks a refusal: the status, Retry-After, and the
@@ -93,32 +101,41 @@ const (
 	someone = "198.51.100.7:4321"
 )
 
+// Issue 19: the limit of 5 failures was the username's, from every
+// address: a stranger failing once a minute kept the user refused for as
+// long as they liked. Now it is the username's from one address; the right
+// password from another address is let through.
 func TestThrottleFailedLoginsPerUsername(t *testing.T) {
 	clock := newTestClock(fakeNow)
-	srv := NewServer(testUsers(t), NewTokens(testSecret, clock.Now))
+	users := testUsers(t)
+	srv := NewServer(users, NewTokens(testSecret, clock.Now))
 	requireBodyDecoded(t, srv)
+	requireCheckWorks(t, users)
 
-	for i := 1; i <= userFailureBurst; i++ {
+	for i := 1; i <= pairFailureBurst; i++ {
 		res := loginFrom(t, srv, flooder, "guang", "654321")
 		require.Equal(t, http.StatusBadRequest, res.StatusCode,
-			throttleLabel+"wrong password %d for %q: status %d; want 400 (the limit is %d failures)", i, "guang", res.StatusCode, userFailureBurst)
+			throttleLabel+"wrong password %d for %q from %s: status %d; want 400 (the limit is %d failures)", i, "guang", flooder, res.StatusCode, pairFailureBurst)
 	}
 	res := loginFrom(t, srv, flooder, "guang", "654321")
 	require.Equal(t, http.StatusTooManyRequests, res.StatusCode,
-		throttleLabel+"wrong password %d for %q: status %d; want 429 Too Many Requests", userFailureBurst+1, "guang", res.StatusCode)
+		throttleLabel+"wrong password %d for %q from %s: status %d; want 429 Too Many Requests", pairFailureBurst+1, "guang", flooder, res.StatusCode)
 	assertRefused(t, res, http.StatusTooManyRequests, "60", "for this username", "the sixth wrong password")
+	res = loginFrom(t, srv, flooder, "guang", "123456")
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode,
+		throttleLabel+"the right password for %q from the address that failed: status %d; want 429: a guesser must not learn that a guess was right", "guang", res.StatusCode)
 
 	res = loginFrom(t, srv, someone, "guang", "123456")
-	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode,
-		throttleLabel+"the right password for a limited username, from another address: status %d; want 429: the limit is the username's, and a guesser must not learn that a guess was right", res.StatusCode)
+	assert.Equal(t, http.StatusCreated, res.StatusCode,
+		throttleLabel+"the right password for %q from another address, after failures from %s: status %d; want 201: failing on purpose must not lock the user out (issue 19)", "guang", flooder, res.StatusCode)
 	res = loginFrom(t, srv, flooder, "ada", "654321")
 	assert.Equal(t, http.StatusBadRequest, res.StatusCode,
 		throttleLabel+"a wrong password for another username: status %d; want 400: each username has its own limit", res.StatusCode)
 
-	clock.Advance(userFailureEvery)
+	clock.Advance(pairFailureEvery)
 	res = loginFrom(t, srv, flooder, "guang", "123456")
 	require.Equal(t, http.StatusCreated, res.StatusCode,
-		throttleUsers+"the right password once the limit lifted (after Retry-After): status %d; want 201", res.StatusCode)
+		throttleLabel+"the right password once the limit lifted (after Retry-After): status %d; want 201", res.StatusCode)
 
 	// The success took nothing: one failure has refilled, and only one.
 	res = loginFrom(t, srv, flooder, "guang", "654321")
@@ -155,56 +172,76 @@ func TestThrottleFailedLoginsPerAddress(t *testing.T) {
 		throttleLabel+"a failed login from another address: status %d; want 400: each address has its own limit", res.StatusCode)
 }
 
-func TestThrottleBusyAnswersAtOnce(t *testing.T) {
-	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
+func TestThrottleBusyRefusedAfterWaiting(t *testing.T) {
+	users := testUsers(t)
+	srv := NewServer(users, NewTokens(testSecret, fixedClock(fakeNow)))
 	requireBodyDecoded(t, srv)
+	requireCheckWorks(t, users)
+	setSlotWait(t, 10*time.Millisecond)
 
-	release := holdCheckSlots(t) // every slot busy, as in a flood
-	for i := range 2 * userFailureBurst {
+	// A failure on record keeps the address's entry (and its slots) alive.
+	res := loginFrom(t, srv, flooder, "guang", "654321")
+	require.Equal(t, http.StatusBadRequest, res.StatusCode, throttleLabel+"a wrong password: status %d; want 400", res.StatusCode)
+
+	release := holdCheckSlots(t, cap(checkSlots)) // every slot busy, as in a flood
+	for i := range 2 * pairFailureBurst {
 		res := loginFrom(t, srv, flooder, "guang", "654321")
 		require.Equal(t, http.StatusServiceUnavailable, res.StatusCode,
-			throttleLabel+"login %d with all %d check slots taken: status %d; want 503 at once", i+1, cap(checkSlots), res.StatusCode)
+			throttleLabel+"login %d with all %d check slots taken for longer than slotWait: status %d; want 503", i+1, cap(checkSlots), res.StatusCode)
 		assertRefused(t, res, http.StatusServiceUnavailable, "1", "busy", "a login with every check slot taken")
 	}
 	release()
 
-	res := loginFrom(t, srv, flooder, "guang", "654321")
+	res = loginFrom(t, srv, flooder, "guang", "654321")
 	assert.Equal(t, http.StatusBadRequest, res.StatusCode,
-		throttleLabel+"a wrong password once the slots are free: status %d; want 400: a refused 503 is not a failed login", res.StatusCode)
+		throttleLabel+"a wrong password once the slots are free: status %d; want 400: a refused 503 is not a failed login, and gives back every slot it took", res.StatusCode)
 	res = loginFrom(t, srv, flooder, "guang", "123456")
-	assert.Equal(t, http.StatusCreated, res.StatusCode, throttleUsers+"the right password once the slots are free: status %d; want 201", res.StatusCode)
+	assert.Equal(t, http.StatusCreated, res.StatusCode, throttleLabel+"the right password once the slots are free: status %d; want 201", res.StatusCode)
 	assert.Zero(t, len(checkSlots), throttleLabel+"every check slot is given back after the check")
 }
 
-// Concurrent wrong passwords for one username: the limit holds for
+// Concurrent wrong passwords for one username: the limits hold for
 // checks in flight too, not only for those that have ended.
 func TestThrottleConcurrentGuesses(t *testing.T) {
-	srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
-	requireBodyDecoded(t, srv)
+	tests := []struct {
+		name    string
+		guesses int
+		addr    func(i int) string
+		limit   int
+	}{
+		{"from one address: the username's limit there", 50,
+			func(int) string { return flooder }, pairFailureBurst},
+		{"from many addresses: the username's limit from all of them", userFailureBurst + 50,
+			func(i int) string { return fmt.Sprintf("10.1.%d.%d:1234", i/250, i%250) }, userFailureBurst},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := NewServer(testUsers(t), NewTokens(testSecret, fixedClock(fakeNow)))
+			requireBodyDecoded(t, srv)
 
-	const guesses = 50
-	statuses := make(chan int, guesses)
-	var wg sync.WaitGroup
-	for i := range guesses {
-		wg.Go(func() {
-			addr := fmt.Sprintf("203.0.113.%d:1234", i) // many addresses: only the username's limit applies
-			rec := httptest.NewRecorder()
-			srv.ServeHTTP(rec, loginRequest(addr, "guang", "654321"))
-			statuses <- rec.Code
+			statuses := make(chan int, tt.guesses)
+			var wg sync.WaitGroup
+			for i := range tt.guesses {
+				wg.Go(func() {
+					rec := httptest.NewRecorder()
+					srv.ServeHTTP(rec, loginRequest(tt.addr(i), "guang", "654321"))
+					statuses <- rec.Code
+				})
+			}
+			wg.Wait()
+			close(statuses)
+			count := map[int]int{}
+			for s := range statuses {
+				count[s]++
+			}
+			assert.LessOrEqual(t, count[http.StatusBadRequest], tt.limit,
+				throttleLabel+"%d concurrent wrong passwords for %q %s: %d were checked (400); want at most %d (statuses: %v)",
+				tt.guesses, "guang", tt.name, count[http.StatusBadRequest], tt.limit, count)
+			assert.Equal(t, tt.guesses, count[http.StatusBadRequest]+count[http.StatusTooManyRequests]+count[http.StatusServiceUnavailable],
+				throttleLabel+"every guess answered 400, 429 or 503: %v", count)
+			assert.Zero(t, len(checkSlots), throttleLabel+"every check slot is given back")
 		})
 	}
-	wg.Wait()
-	close(statuses)
-	count := map[int]int{}
-	for s := range statuses {
-		count[s]++
-	}
-	assert.LessOrEqual(t, count[http.StatusBadRequest], userFailureBurst,
-		throttleLabel+"%d concurrent wrong passwords for %q: %d were checked (400); want at most %d (statuses: %v)",
-		guesses, "guang", count[http.StatusBadRequest], userFailureBurst, count)
-	assert.Equal(t, guesses, count[http.StatusBadRequest]+count[http.StatusTooManyRequests]+count[http.StatusServiceUnavailable],
-		throttleLabel+"every guess answered 400, 429 or 503: %v", count)
-	assert.Zero(t, len(checkSlots), throttleLabel+"every check slot is given back")
 }
 
 // An attacker sending random usernames, or from many addresses, makes an

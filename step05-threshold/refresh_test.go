@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -259,4 +260,10 @@ func requireRenewal(t *testing.T, policy Policy, left time.Duration) {
 	_, renewed, err := later.Renew(claims)
 	require.NoError(t, err, todoRenew+"Renew failed")
 	require.True(t, renewed, todoRenew+"a due token with %v of its %v left is not renewed; the page reads a renewed token only once it is", left, policy.TTL)
+	// Issue 18: the browser tests show the whole rule (the window, the new
+	// exp, the cap); a renewal that breaks it must fail here, naming the
+	// TODO, before a page blames the CORS setup or its own timeline.
+	if label, wrong := renewalCaseProblems(t); len(wrong) > 0 {
+		require.FailNow(t, fmt.Sprintf("%s%d renewal cases of testdata/renewal-cases.txt differ, and the page shows this rule; first: %s", label, len(wrong), wrong[0]))
+	}
 }

@@ -73,8 +73,16 @@ func readRenewalCases(t *testing.T, path string) []renewalCase {
 // file is run by solutions/compare through the server its simulation
 // drives: the rule measured there is this one, case by case.
 func TestRenewalCases(t *testing.T) {
-	var wrong []string
-	label := ""
+	if label, wrong := renewalCaseProblems(t); len(wrong) > 0 {
+		assert.Fail(t, fmt.Sprintf("%s%d renewal cases of testdata/renewal-cases.txt differ; first: %s", label, len(wrong), wrong[0]))
+	}
+}
+
+// renewalCaseProblems runs every renewal case through Tokens.Renew and
+// returns what differs in each case that fails, with the label of the
+// TODO the first one points at.
+func renewalCaseProblems(t *testing.T) (label string, wrong []string) {
+	t.Helper()
 	for _, c := range readRenewalCases(t, "testdata/renewal-cases.txt") {
 		login := fakeNow
 		claims := &Claims{Username: "guang", AuthTime: jwt.NewNumericDate(login), SessionID: "test-sid", RegisteredClaims: jwt.RegisteredClaims{
@@ -103,7 +111,5 @@ func TestRenewalCases(t *testing.T) {
 		wrong = append(wrong, fmt.Sprintf("line %d %q (%v/%v/%v, token iat +%v exp +%v, now +%v): %s",
 			c.line, c.name, c.policy.TTL, c.policy.RenewBefore, c.policy.MaxSession, c.iat, c.exp, c.now, problem))
 	}
-	if len(wrong) > 0 {
-		assert.Fail(t, fmt.Sprintf("%s%d renewal cases of testdata/renewal-cases.txt differ; first: %s", label, len(wrong), wrong[0]))
-	}
+	return label, wrong
 }

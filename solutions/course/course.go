@@ -71,6 +71,7 @@ type step struct {
 	changes []coursecheck.Change // files that differ from git's HEAD
 	git     bool                 // git knows the step: files and changes come from it
 	todos   coursecheck.TODOs    // the starter's TODOs
+	race    bool                 // its README's "Done when" says go test -race
 }
 
 // untouched reports whether the step is the starter as committed.
@@ -95,6 +96,8 @@ func (c *course) loadStep(name string) (*step, error) {
 		return nil, fmt.Errorf("%s has no TODO (a label \"TODO n (file)\" in its code)", name)
 	}
 	s.todos = todos
+	readme, _ := fs.ReadFile(s.files, "README.md")
+	s.race = doneWithRace(string(readme))
 	return s, nil
 }
 

@@ -58,6 +58,12 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
+// usageLine is what a usage error prints: one line, what is wrong and
+// where the usage is (not the whole help after it).
+func usageLine(err error) string {
+	return fmt.Sprintf("course: %v; %s -h shows the usage", err, cmdName)
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -66,7 +72,7 @@ func main() {
 	switch {
 	case err == nil:
 	case errors.As(err, &ue):
-		fmt.Fprintf(os.Stderr, "course: %v\n\n%s", err, usage)
+		fmt.Fprintln(os.Stderr, usageLine(err))
 		os.Exit(2)
 	default:
 		fmt.Fprintf(os.Stderr, "course: %v\n", err)

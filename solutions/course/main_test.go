@@ -30,6 +30,17 @@ func TestRunUsage(t *testing.T) {
 		assert.Equal(t, tt.usage, err != nil && errors.As(err, &ue), "%q: %v", tt.args, err)
 	}
 
+	// Issue 18: a usage error is one line, what is wrong and where the usage is.
+	for _, args := range [][]string{{"hint", "step09", "1"}, {"reset"}, {"-json", "hint"}} {
+		var stdout, stderr bytes.Buffer
+		err := run(t.Context(), args, &stdout, &stderr)
+		require.Error(t, err, "%q", args)
+		line := usageLine(err)
+		assert.NotContains(t, line, "\n", "%q: one line", args)
+		assert.Contains(t, line, "go run ./solutions/course -h shows the usage", "%q", args)
+		assert.NotContains(t, line, "Commands:", "%q: not the whole help", args)
+	}
+
 	var stdout, stderr bytes.Buffer
 	require.NoError(t, run(t.Context(), []string{"-h"}, &stdout, &stderr), "-h is no error")
 	assert.Contains(t, stdout.String(), "usage: go run ./solutions/course")

@@ -49,6 +49,11 @@ type StepStatus struct {
 	Tested       bool     `json:"tested"`        // its tests ran
 	BuildFailed  bool     `json:"build_failed,omitempty"`
 	SkippedTests []string `json:"skipped_browser_tests,omitempty"`
+	// Race: its tests run with -race, as its README's "Done when" says.
+	Race bool `json:"race,omitempty"`
+	// Cached: the result is the last run's, the step's files unchanged
+	// since (see runStepTests).
+	Cached bool `json:"cached,omitempty"`
 	// NextTODO is the first TODO a failing test names; 0 when none does.
 	NextTODO int `json:"next_todo,omitempty"`
 	// Failure is what to show: the first failing test that names NextTODO
@@ -61,7 +66,10 @@ type TODO struct {
 	N    int    `json:"n"`
 	File string `json:"file"`
 	What string `json:"what"` // the first sentence of its comment in the starter
-	Done bool   `json:"done"`
+	// Description is the whole comment (every comment with its label),
+	// the details included.
+	Description string `json:"description"`
+	Done        bool   `json:"done"`
 }
 
 // Label is how the course names the TODO: "TODO 2 (users.go)".
@@ -143,12 +151,13 @@ func (c *course) testSteps(ctx context.Context, steps []*step, statuses []*StepS
 		wg.Go(func() {
 			limit <- struct{}{}
 			defer func() { <-limit }()
-			r, err := runStepTests(ctx, steps[i].dir)
+			r, cached, err := c.runStepTests(ctx, steps[i])
 			if err != nil {
 				errs[j] = fmt.Errorf("%s: go test: %w", steps[i].name, err)
 				return
 			}
 			statuses[i].record(steps[i], r)
+			statuses[i].Cached = cached
 		})
 	}
 	wg.Wait()
@@ -160,16 +169,10 @@ func (c *course) testSteps(ctx context.Context, steps []*step, statuses []*StepS
 	return nil
 }
 
-// runStepTests runs a step's tests as the learner would (go test ./... in
-// the step), with -json. Passing packages come from go's test cache.
-func runStepTests(ctx context.Context, dir string) (*coursecheck.Result, error) {
-	return coursecheck.RunTests(ctx, dir, "-timeout=5m", "./...")
-}
-
 // newStepStatus is a step's status before its tests ran: not started when
 // untouched.
 func newStepStatus(s *step) *StepStatus {
-	st := &StepStatus{Step: s.name, State: stateInProgress, Total: len(s.todos), ChangedFiles: len(s.changes)}
+	st := &StepStatus{Step: s.name, State: stateInProgress, Total: len(s.todos), ChangedFiles: len(s.changes), Race: s.race}
 	if !s.git {
 		st.ChangedFiles = -1
 	}
@@ -178,7 +181,7 @@ func newStepStatus(s *step) *StepStatus {
 	}
 	for _, n := range s.todos.Numbers() {
 		l := coursecheck.Label{N: n, File: s.todos[n]}
-		st.TODOs = append(st.TODOs, TODO{N: n, File: l.File, What: todoWhat(s.files, l)})
+		st.TODOs = append(st.TODOs, TODO{N: n, File: l.File, What: todoWhat(s.files, l), Description: todoDescription(s.files, l)})
 	}
 	return st
 }
@@ -275,7 +278,8 @@ func (st *StepStatus) setDone(next int) {
 
 // failureFor picks the failure to show: a panic first (it stops every
 // later test), else the first failing test that names TODO next (in the
-// order plain go test prints them), else the first failing test, else a
+// order plain go test prints them; one whose message starts with that
+// TODO's label first), else the first failing test, else a
 // skipped test that names TODO next. Nil when nothing failed or skipped.
 func failureFor(todos coursecheck.TODOs, r *coursecheck.Result, next int) *Failure {
 	if panicked := r.Panicked(); len(panicked) > 0 {
@@ -284,9 +288,13 @@ func failureFor(todos coursecheck.TODOs, r *coursecheck.Result, next int) *Failu
 	}
 	l := coursecheck.Label{N: next, File: todos[next]}
 	if next > 0 {
-		for _, name := range r.Failures {
-			if msg := labelLine(r.Output[name], l); msg != "" {
-				return &Failure{Test: name, Message: msg}
+		// A test whose message is about TODO next first, else one that
+		// names it after an earlier TODO.
+		for _, leading := range []bool{true, false} {
+			for _, name := range r.Failures {
+				if msg := labelLine(r.Output[name], l); msg != "" && (!leading || leadsWith(r.Output[name], l)) {
+					return &Failure{Test: name, Message: msg}
+				}
 			}
 		}
 	}

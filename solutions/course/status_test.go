@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,6 +54,8 @@ func TestStatus(t *testing.T) {
 			assert.NotEmpty(t, st.Next.TODO.What, "what the TODO asks, from its comment")
 			require.NotNil(t, st.Next.Failure, "the first failure of the next step")
 			assert.Contains(t, st.Next.Failure.Message, st.Next.TODO.Label(), "the failure shown names the next TODO")
+			// Issue 18: the message quoted is that TODO's, not an earlier one's.
+			assert.True(t, strings.HasPrefix(st.Next.Failure.Message, st.Next.TODO.Label()), "the failure shown starts with %s: %q", st.Next.TODO.Label(), st.Next.Failure.Message)
 
 			c.printSteps(&out, st)
 			c.printNext(&out, st.Next, true)
@@ -81,7 +84,8 @@ func TestLabelLine(t *testing.T) {
 	}{
 		{"t.Errorf", "    users_test.go:12: TODO 2 (users.go): Check(\"alice\") = false; want true\n", `TODO 2 (users.go): Check("alice") = false; want true`},
 		{"testify", "    users_test.go:12: \n        \tError Trace:\tx\n        \tError:      \tShould be true\n        \tMessages:   \tTODO 2 (users.go): Check = false\n", "TODO 2 (users.go): Check = false"},
-		{"two labels", "x_test.go:3: TODO 1 (login.go) and TODO 2 (users.go): a good login answers 201\n", "TODO 1 (login.go) and TODO 2 (users.go): a good login answers 201"},
+		// Issue 18: once TODO 1 is solved, the message starts with the TODO the status names.
+		{"two labels", "x_test.go:3: TODO 1 (login.go) and TODO 2 (users.go): a good login answers 201\n", "TODO 2 (users.go): a good login answers 201"},
 		{"another TODO only", "x_test.go:3: TODO 3 (token.go): no token\n", ""},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package main
 import (
 	"io/fs"
 	"regexp"
+	"slices"
 	"strings"
 
 	"tokenrefresh/solutions/coursecheck"
@@ -17,33 +18,62 @@ var listItemRE = regexp.MustCompile(`^([a-z]\.|\d+\.|-|\*) `)
 
 // todoWhat returns what TODO l asks, in one line: the first sentence of its
 // comment in the starter (files), which starts on the line with the label
-// and may go on over the next comment lines, up to a list of details.
+// and may go on over the next comment lines, up to a list of details. The
+// status caps it to a line (maxWhat) when it prints it; -json has it whole.
 func todoWhat(files fs.FS, l coursecheck.Label) string {
-	content, err := fs.ReadFile(files, l.File)
-	if err != nil {
+	comments := todoComments(files, l)
+	if len(comments) == 0 {
 		return ""
 	}
+	lines := comments[0]
+	what := lines[0]
+	for _, text := range lines[1:] {
+		if strings.HasSuffix(what, ".") || listItemRE.MatchString(strings.TrimSpace(text)) {
+			break
+		}
+		what += " " + strings.TrimSpace(text)
+	}
+	return what
+}
+
+// todoDescription returns the whole of TODO l's comments in the starter,
+// without the comment markers and the label, the details included; one
+// paragraph per comment when the label is on several.
+func todoDescription(files fs.FS, l coursecheck.Label) string {
+	var paragraphs []string
+	for _, lines := range todoComments(files, l) {
+		paragraphs = append(paragraphs, strings.Join(lines, "\n"))
+	}
+	return strings.Join(paragraphs, "\n\n")
+}
+
+// todoComments returns each comment of the file l.File that starts with
+// the label l: its lines from the label on, without "//" and the label
+// (a list item keeps its indentation), up to the first line that is no
+// comment or an empty one.
+func todoComments(files fs.FS, l coursecheck.Label) [][]string {
+	content, err := fs.ReadFile(files, l.File)
+	if err != nil {
+		return nil
+	}
+	var comments [][]string
 	lines := strings.Split(string(content), "\n")
 	for i, line := range lines {
 		at := strings.Index(line, l.String())
 		if at < 0 || !strings.Contains(line[:at], "//") {
 			continue
 		}
-		what := strings.TrimSpace(strings.TrimPrefix(line[at+len(l.String()):], ":"))
+		comment := []string{strings.TrimSpace(strings.TrimPrefix(line[at+len(l.String()):], ":"))}
 		for _, next := range lines[i+1:] {
-			if strings.HasSuffix(what, ".") {
-				break
-			}
 			text, isComment := strings.CutPrefix(strings.TrimSpace(next), "//")
-			text = strings.TrimSpace(text)
-			if !isComment || text == "" || listItemRE.MatchString(text) {
+			if !isComment || strings.TrimSpace(text) == "" || coursecheck.ParseLabels(text) != nil {
 				break
 			}
-			what += " " + text
+			comment = append(comment, strings.TrimRight(strings.TrimPrefix(text, " "), " \t"))
 		}
-		return capLine(what, maxWhat)
+		comments = append(comments, comment)
 	}
-	return ""
+	return comments
 }
 
 // capLine cuts s to at most n runes, marking the cut with "…".
@@ -56,18 +86,31 @@ func capLine(s string, n int) string {
 }
 
 // labelLine returns the first line of a test's output that carries label l,
-// from the first label on that line: "TODO 1 (login.go): POST … got 501;
-// want 200". Framing before it (file:line, testify's "Messages:") is cut.
+// from l on: "TODO 2 (users.go): POST … got 501; want 200". Framing before
+// it (file:line, testify's "Messages:") is cut, and so are the labels of
+// earlier TODOs before l ("TODO 1 (login.go) decodes the body, " once
+// TODO 2 is the one to do): the message then starts with the TODO the
+// status names.
 func labelLine(output string, l coursecheck.Label) string {
 	for line := range strings.Lines(output) {
-		labels := coursecheck.ParseLabels(line)
-		for _, got := range labels {
+		for _, got := range coursecheck.ParseLabels(line) {
 			if got == l {
-				return strings.TrimSpace(line[strings.Index(line, labels[0].String()):])
+				return strings.TrimSpace(line[strings.Index(line, l.String()):])
 			}
 		}
 	}
 	return ""
+}
+
+// leadsWith reports whether the first label on a line of output that
+// carries l is l itself: the message is about l first.
+func leadsWith(output string, l coursecheck.Label) bool {
+	for line := range strings.Lines(output) {
+		if labels := coursecheck.ParseLabels(line); slices.Contains(labels, l) {
+			return labels[0] == l
+		}
+	}
+	return false
 }
 
 // inheritedRE matches the label of a test inherited from an earlier step:

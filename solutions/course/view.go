@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -72,7 +73,20 @@ func (c *course) printSteps(w io.Writer, st *Status) {
 		case len(s.SkippedTests) > 0 && s.Done == s.Total:
 			count += ", browser test skipped"
 		}
+		var notes []string
+		if s.Tested && s.Race {
+			notes = append(notes, "-race")
+		}
+		if s.Cached {
+			notes = append(notes, "cached")
+		}
+		if len(notes) > 0 {
+			count += c.paint(dim, "  ("+strings.Join(notes, ", ")+")")
+		}
 		fmt.Fprintf(w, "%-*s  %s  %s  %s\n", width, s.Step, c.paint(colour, bar), c.paint(colour, fmt.Sprintf("%-11s", state)), count)
+	}
+	if slices.ContainsFunc(st.Steps, func(s *StepStatus) bool { return s.Cached }) {
+		fmt.Fprintln(w, c.paint(dim, "(cached: the step's files have not changed since its tests last ran; that run's result is shown)"))
 	}
 }
 
@@ -85,7 +99,7 @@ func (c *course) printNext(w io.Writer, next *Next, withWatch bool) {
 	}
 	switch {
 	case next.TODO != nil:
-		fmt.Fprintf(w, "Next: %s, %s: %s\n", next.Step, c.paint(bold, next.TODO.Label()), next.TODO.What)
+		fmt.Fprintf(w, "Next: %s, %s: %s\n", next.Step, c.paint(bold, next.TODO.Label()), capLine(next.TODO.What, maxWhat))
 	default:
 		fmt.Fprintf(w, "Next: %s\n", next.Step)
 	}

@@ -69,7 +69,7 @@ func (c *course) watch(ctx context.Context, opts watchOptions) error {
 			watched = name
 		}
 		if !st.Steps[i].Tested { // a step reached from the one before: test it now
-			r, err := runStepTests(ctx, s.dir)
+			r, cached, err := c.runStepTests(ctx, s)
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -77,6 +77,7 @@ func (c *course) watch(ctx context.Context, opts watchOptions) error {
 				return err
 			}
 			st.Steps[i].record(s, r)
+			st.Steps[i].Cached = cached
 		}
 		c.showWatch(st.Steps[i], opts.poll)
 		if opts.onShown != nil {
@@ -112,7 +113,7 @@ func (c *course) watch(ctx context.Context, opts watchOptions) error {
 			return err
 		}
 		fmt.Fprintf(c.stdout, "%s changed: testing…\n", name)
-		r, err := runStepTests(ctx, s.dir)
+		r, cached, err := c.runStepTests(ctx, s)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -121,6 +122,7 @@ func (c *course) watch(ctx context.Context, opts watchOptions) error {
 		}
 		st.Steps[i] = newStepStatus(s)
 		st.Steps[i].record(s, r)
+		st.Steps[i].Cached = cached
 		st.Next = st.Steps[i].next()
 	}
 }

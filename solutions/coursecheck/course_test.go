@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -98,8 +100,12 @@ func loadStep(t *testing.T, root, name string) *step {
 		case len(solvedChanges) > 0:
 			t.Logf("%s: the starter and solutions/%s both differ from git's HEAD (an instructor's edit): checking the working copy", name, name)
 		case len(changes) > 0:
-			t.Logf("%s: you have worked on it in place (%s changed); checking the starter as committed (COURSECHECK_WORKTREE=1 checks the working copy)",
+			msg := fmt.Sprintf("%s: you have worked on it in place (%s changed); checking the starter as committed (COURSECHECK_WORKTREE=1 checks the working copy)",
 				name, plural(len(changes), "file"))
+			t.Log(msg)
+			if _, said := saidInPlace.LoadOrStore(name, true); !said {
+				sayToLearner(msg)
+			}
 			s.files = committed
 			s.overlay, err = CommittedOverlay(changes, t.TempDir())
 			require.NoError(t, err)
@@ -109,6 +115,22 @@ func loadStep(t *testing.T, root, name string) *step {
 	s.todos, err = ScanTODOs(s.files)
 	assert.NoError(t, err, "%s: the starter's TODOs", name)
 	return s
+}
+
+// saidInPlace holds the steps whose in-place work sayToLearner reported.
+var saidInPlace sync.Map
+
+// sayToLearner prints msg where the learner sees it without -v: go test
+// shows nothing of a package that passes but its "ok" line, so msg goes
+// to the terminal (/dev/tty), else to stderr (shown with -v, or when the
+// check fails).
+func sayToLearner(msg string) {
+	out := io.Writer(os.Stderr)
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		defer tty.Close()
+		out = tty
+	}
+	fmt.Fprintln(out, "coursecheck: "+msg)
 }
 
 func plural(n int, noun string) string {
@@ -137,32 +159,47 @@ func workspaceSteps(t *testing.T, root string) []string {
 }
 
 // goTest runs go test -json -count=1 in dir, with overlay when it is not
-// empty, and fails the test when the go command cannot run. It stops the
-// go command shortly before this test binary's -timeout, so that a slow
-// run ends with a message rather than a panic.
+// empty, and fails the test when the go command cannot run.
 func goTest(t *testing.T, dir string, overlay map[string]string, args ...string) *Result {
 	t.Helper()
 	args = append([]string{"-count=1", "-timeout=3m"}, args...)
 	if len(overlay) > 0 {
-		file := filepath.Join(t.TempDir(), "overlay.json")
-		require.NoError(t, WriteOverlay(file, overlay))
-		args = append([]string{"-overlay", file}, args...)
+		args = append([]string{"-overlay", writeOverlay(t, overlay)}, args...)
 	}
-	ctx := t.Context()
-	if deadline, ok := t.Deadline(); ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-15*time.Second))
-		defer cancel()
-	}
+	ctx, cancel := goContext(t)
+	defer cancel()
 	r, err := RunTests(ctx, dir, args...)
+	checkGoErr(t, err, dir)
+	require.NoError(t, err, "go test %s in %s", strings.Join(args, " "), dir)
+	return r
+}
+
+func writeOverlay(t *testing.T, overlay map[string]string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "overlay.json")
+	require.NoError(t, WriteOverlay(file, overlay))
+	return file
+}
+
+// goContext is t's context, ended shortly before this test binary's
+// -timeout, so that a slow run ends with a message rather than a panic.
+func goContext(t *testing.T) (context.Context, context.CancelFunc) {
+	if deadline, ok := t.Deadline(); ok {
+		return context.WithDeadline(t.Context(), deadline.Add(-15*time.Second))
+	}
+	return context.WithCancel(t.Context())
+}
+
+// checkGoErr fails t, once with the advice, when a go command ran out of
+// the time goContext gave it.
+func checkGoErr(t *testing.T, err error, dir string) {
+	t.Helper()
 	if errors.Is(err, context.DeadlineExceeded) {
 		if outOfTime.CompareAndSwap(false, true) {
 			t.Fatalf("go test in %s stopped before go test's -timeout: the course check takes minutes, give it more (go test -timeout=30m ./solutions/...), or skip the known wrong answers (-short)", dir)
 		}
 		t.Fatal("out of time (see the first failure that says so)")
 	}
-	require.NoError(t, err, "go test %s in %s", strings.Join(args, " "), dir)
-	return r
 }
 
 // outOfTime is set once a go command ran out of time.

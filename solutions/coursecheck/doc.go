@@ -6,7 +6,8 @@
 //     TODOs.Named read the labels "TODO n (file)" that name them;
 //   - RunTests runs go test -json and returns a Result: each test's result
 //     and output, the failing tests in the order a learner sees them,
-//     panics, build errors, and the plain output;
+//     panics, build errors, and the plain output (RunTestsRaw and
+//     ParseRun do the same in two halves, for a run kept to be read again);
 //   - ParseHints reads the hint ladders of a step's HINTS.md, and
 //     HintsInREADME finds a rung left in its README;
 //   - ParseWrongAnswers reads a file of known wrong answers;

@@ -68,27 +68,42 @@ var panicRE = regexp.MustCompile(`(?m)^panic: `)
 // error is only for a go command that could not run: failing tests and
 // build errors are in the Result.
 func RunTests(ctx context.Context, dir string, args ...string) (*Result, error) {
+	stdout, stderr, err := RunTestsRaw(ctx, dir, args...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRun(stdout, stderr), nil
+}
+
+// RunTestsRaw is RunTests without the parsing: go test -json's events
+// and the go command's stderr, for ParseRun.
+func RunTestsRaw(ctx context.Context, dir string, args ...string) (stdout, stderr []byte, err error) {
 	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-json"}, args...)...)
 	cmd.Dir = dir
 	// Cancelled, the go command is interrupted: it then stops the test
 	// binary too (a kill would leave that running).
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 10 * time.Second
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	var errBuf bytes.Buffer
+	cmd.Stderr = &errBuf
 	out, err := cmd.Output()
 	if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
-		return nil, err
+		return nil, nil, err
 	}
 	if ctx.Err() != nil {
-		return nil, ctx.Err()
+		return nil, nil, ctx.Err()
 	}
-	r := ParseTestJSON(out)
-	r.Plain += stderr.String()
+	return out, errBuf.Bytes(), nil
+}
+
+// ParseRun parses what RunTestsRaw returned.
+func ParseRun(stdout, stderr []byte) *Result {
+	r := ParseTestJSON(stdout)
+	r.Plain += string(stderr)
 	if len(r.Packages) == 0 { // the go command gave up before testing: its complaint is on stderr
-		r.BuildErrors += stderr.String()
+		r.BuildErrors += string(stderr)
 	}
-	return r, nil
+	return r
 }
 
 // testEvent is one line of go test -json (see go doc test2json).

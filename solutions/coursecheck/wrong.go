@@ -3,6 +3,7 @@ package coursecheck
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -10,18 +11,20 @@ import (
 // A WrongAnswer is one entry of a known-wrong-answer file
 // (testdata/wrong/<step>.txt): an edit that turns the solved copy into a
 // wrong answer a learner may write, which the step's tests must refuse
-// with a failure that names the TODO.
+// with a failure that names the TODO (or, for an edit of given code, the
+// label "step NN (file)" that the tests print for it).
 type WrongAnswer struct {
 	Line   int    // the line of the header
 	Header string // the header without "=== "
-	Label         // the TODO; N is 0 for an entry without one (solutions/compare)
+	Label         // the TODO; N is 0 for an entry without one (given code, solutions/compare)
+	Step   int    // given code: NN of a header "=== step NN (file): …"; 0 otherwise
 	What   string // what is wrong, in one line
 	Race   bool   // the header ends with "(needs -race)": run the tests with -race
 	Old    string // text of the solved file, to occur exactly once
 	New    string // what replaces it
 }
 
-var wrongHeaderRE = regexp.MustCompile(`^=== (?:TODO (\d+) )?\(([\w./-]+)\): (.+)$`)
+var wrongHeaderRE = regexp.MustCompile(`^=== (?:TODO (\d+) |step (\d\d) )?\(([\w./-]+)\): (.+)$`)
 
 // ParseWrongAnswers reads a known-wrong-answer file:
 //
@@ -32,8 +35,12 @@ var wrongHeaderRE = regexp.MustCompile(`^=== (?:TODO (\d+) )?\(([\w./-]+)\): (.+
 //	--- new
 //	the text that replaces it
 //	=== TODO 2 (users.go): …
+//	=== step 01 (throttle.go): an edit of given code, which no TODO holds
 //
-// The header of a file without TODOs is "=== (file): …". A block ends at
+// An entry "=== step NN (file): …" edits given code (code a learner may
+// touch that is not a TODO): NN is the step that brought the code, as the
+// tests label it ("step 01 (throttle.go)", in step 01 too). The header of
+// a file without TODOs is "=== (file): …". A block ends at
 // the next "---" or "===" line, or at the end of the file; its trailing
 // newlines are not significant.
 func ParseWrongAnswers(text string) ([]WrongAnswer, error) {
@@ -52,15 +59,21 @@ func ParseWrongAnswers(text string) ([]WrongAnswer, error) {
 			}
 			m := wrongHeaderRE.FindStringSubmatch(strings.TrimRight(line, " \t"))
 			if m == nil {
-				return fail("%q: a header is \"=== TODO n (file): what is wrong\" (or \"=== (file): …\")", line)
+				return fail("%q: a header is \"=== TODO n (file): what is wrong\" (or \"=== step NN (file): …\" for given code, \"=== (file): …\" without TODOs)", line)
 			}
-			a := WrongAnswer{Line: i + 1, Header: strings.TrimPrefix(m[0], "=== "), Label: Label{File: m[2]}, What: m[3]}
+			a := WrongAnswer{Line: i + 1, Header: strings.TrimPrefix(m[0], "=== "), Label: Label{File: m[3]}, What: m[4]}
 			if m[1] != "" {
 				n, err := strconv.Atoi(m[1])
 				if err != nil || n == 0 {
 					return fail("%q: no TODO number", line)
 				}
 				a.N = n
+			}
+			if m[2] != "" {
+				a.Step, _ = strconv.Atoi(m[2]) // two digits
+				if a.Step == 0 {
+					return fail("%q: no step number (step 01 is the first)", line)
+				}
 			}
 			a.What, a.Race = strings.CutSuffix(a.What, " (needs -race)")
 			answers = append(answers, a)
@@ -94,6 +107,35 @@ func ParseWrongAnswers(text string) ([]WrongAnswer, error) {
 	}
 	return answers, nil
 }
+
+// Want returns the label that a failing test must name: "TODO n (file)",
+// "step NN (file)" for given code, or "" for an entry without a TODO
+// (solutions/compare), which only has to make a test fail.
+func (a WrongAnswer) Want() string {
+	switch {
+	case a.N > 0:
+		return a.Label.String()
+	case a.Step > 0:
+		return fmt.Sprintf("step %02d (%s)", a.Step, a.File)
+	}
+	return ""
+}
+
+// Names reports whether text names the entry's label: the full label
+// "TODO n (file)" (a bare "TODO n" is not one), or "step NN (file)" for
+// given code. Nothing names an entry without a label.
+func (a WrongAnswer) Names(text string) bool {
+	switch {
+	case a.N > 0:
+		return slices.Contains(ParseLabels(text), a.Label)
+	case a.Step > 0:
+		return slices.Contains(givenLabelRE.FindAllString(text, -1), a.Want())
+	}
+	return false
+}
+
+// givenLabelRE matches a label of given code, "step 01 (throttle.go)".
+var givenLabelRE = regexp.MustCompile(`\bstep \d\d \([\w./-]+\)`)
 
 // Apply returns src with the wrong answer's edit made. It is an error
 // unless the old text occurs exactly once in src.

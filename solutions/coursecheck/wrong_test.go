@@ -38,6 +38,18 @@ func TestParseWrongAnswers(t *testing.T) {
 		{"no TODO (solutions/compare)", readme("=== (double.go): refresh takes an access token", "--- old", "a", "--- new", "b"),
 			[]WrongAnswer{{Line: 1, Header: "(double.go): refresh takes an access token", Label: Label{0, "double.go"},
 				What: "refresh takes an access token", Old: "a", New: "b"}}, ""},
+		{"given code", readme(
+			"=== step 01 (throttle.go): a 503 without Retry-After (needs -race)", "--- old", "a", "--- new", "b",
+			"=== step 04 (web/app.js): tokens compared as strings", "--- old", "c", "--- new", "d"),
+			[]WrongAnswer{
+				{Line: 1, Header: "step 01 (throttle.go): a 503 without Retry-After (needs -race)", Label: Label{0, "throttle.go"}, Step: 1,
+					What: "a 503 without Retry-After", Race: true, Old: "a", New: "b"},
+				{Line: 6, Header: "step 04 (web/app.js): tokens compared as strings", Label: Label{0, "web/app.js"}, Step: 4,
+					What: "tokens compared as strings", Old: "c", New: "d"},
+			}, ""},
+		{"step 00", readme("=== step 00 (a.go): x", "--- old", "a", "--- new", "b"), nil, "no step number"},
+		{"a step of one digit", readme("=== step 1 (a.go): x", "--- old", "a", "--- new", "b"), nil, `line 1: "=== step 1 (a.go): x": a header is`},
+		{"a step and a TODO", readme("=== step 01 TODO 1 (a.go): x", "--- old", "a", "--- new", "b"), nil, "a header is"},
 		{"no file", readme("=== TODO 1: x", "--- old", "a", "--- new", "b"), nil, `line 1: "=== TODO 1: x": a header is`},
 		{"no what", readme("=== TODO 1 (a.go)", "--- old", "a", "--- new", "b"), nil, "line 1:"},
 		{"no new", readme("=== TODO 1 (a.go): x", "--- old", "a", "=== TODO 2 (a.go): y"), nil, `line 4: the entry above has no "--- new" line`},
@@ -64,4 +76,30 @@ func TestWrongAnswerApply(t *testing.T) {
 	assert.ErrorContains(t, err, "occurs 0 times in a.go")
 	_, err = a.Apply("\treturn x\n\treturn x\n")
 	assert.ErrorContains(t, err, "occurs 2 times in a.go")
+}
+
+func TestWrongAnswerNames(t *testing.T) {
+	todo := WrongAnswer{Label: Label{1, "login.go"}}
+	given := WrongAnswer{Label: Label{0, "throttle.go"}, Step: 1}
+	compare := WrongAnswer{Label: Label{0, "double.go"}}
+	for _, tc := range []struct {
+		a    WrongAnswer
+		text string
+		want bool
+	}{
+		{todo, "x_test.go:9: TODO 1 (login.go): status 500; want 400", true},
+		{todo, "x_test.go:9: TODO 1: status 500", false},
+		{todo, "x_test.go:9: step 01 (login.go): status 500", false},
+		{given, "x_test.go:9: step 01 (throttle.go): a 503 without Retry-After", true},
+		{given, "x_test.go:9: step 01 (conns.go): …", false},
+		{given, "x_test.go:9: step 02 (throttle.go): …", false},
+		{given, "x_test.go:9: mystep 01 (throttle.go): …", false},
+		{given, "x_test.go:9: TODO 1 (throttle.go): …", false},
+		{compare, "anything fails", false},
+	} {
+		assert.Equal(t, tc.want, tc.a.Names(tc.text), "%s names %+v", tc.text, tc.a)
+	}
+	assert.Equal(t, "TODO 1 (login.go)", todo.Want())
+	assert.Equal(t, "step 01 (throttle.go)", given.Want())
+	assert.Empty(t, compare.Want())
 }

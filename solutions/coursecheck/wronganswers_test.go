@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,9 +20,11 @@ const minWrongAnswers = 3
 // one file per step, and compare.txt for solutions/compare) to the solved
 // copy with go test -overlay, and asserts that the tests still build, that
 // at least one fails, and (for a step) that a failing test's output names
-// the TODO by its full label "TODO n (file)", the label a learner looks up.
-// It also asserts that every step has at least three wrong answers per
-// TODO. Under -short, the wrong answers are not run.
+// the TODO by its full label "TODO n (file)", the label a learner looks up
+// (for an entry "=== step NN (file): …", an edit of given code: that a
+// failing test names "step NN (file)"). It also asserts that every step has
+// at least three wrong answers per TODO (entries of given code do not
+// count). Under -short, the wrong answers are not run.
 func TestWrongAnswers(t *testing.T) {
 	neverCache(t)
 	root := repoRoot(t)
@@ -66,6 +69,12 @@ func TestWrongAnswers(t *testing.T) {
 			}
 		}
 		for _, a := range answers {
+			if a.Step > 0 {
+				if a.Step > stepNumber(name) {
+					t.Errorf("testdata/wrong/%s.txt:%d: %s: given code comes from this step or an earlier one", name, a.Line, a.Want())
+				}
+				continue // given code: no TODO holds it
+			}
 			if !todos[name].Holds(a.Label) {
 				t.Errorf("testdata/wrong/%s.txt:%d: %s is not a TODO of %s (it has %s)", name, a.Line, a.Label, name, (&step{todos: todos[name]}).todoList())
 			}
@@ -83,16 +92,23 @@ func TestWrongAnswers(t *testing.T) {
 			for _, a := range answers {
 				t.Run(a.Header, func(t *testing.T) {
 					t.Parallel() // -parallel (GOMAXPROCS) go commands at a time
-					checkWrongAnswer(t, solutions, name, a, todos[name])
+					checkWrongAnswer(t, solutions, name, a)
 				})
 			}
 		})
 	}
 }
 
-// checkWrongAnswer applies one wrong answer to the solved copy and runs
-// the tests of its package.
-func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, todos TODOs) {
+// checkWrongAnswer applies one wrong answer to the solved copy (with
+// go test -overlay) and runs the tests of its package. A first, quick run
+// leaves out the browser tests (TestBrowser…: a browser starts for each)
+// and stops at the first failing test (-failfast); it is enough when a
+// failing test names the entry's label ("TODO n (file)", or "step NN
+// (file)" for given code; in compare.txt: when a test fails). Otherwise every test runs (the packages compiled by the first
+// run come from the build cache), and that run is judged: so a wrong
+// answer that only a browser test refuses is still proven, and every
+// message below comes from a run of every test.
+func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer) {
 	where := fmt.Sprintf("testdata/wrong/%s.txt:%d", name, a.Line)
 	target := filepath.Join(solutions, name, filepath.FromSlash(a.File))
 	src, err := os.ReadFile(target)
@@ -102,27 +118,63 @@ func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, todos
 	file := filepath.Join(t.TempDir(), filepath.Base(a.File))
 	require.NoError(t, os.WriteFile(file, []byte(edited), 0o644))
 
-	args := []string{"./" + name}
+	overlay := map[string]string{target: file}
+	// -ldflags=-w: no DWARF for debuggers in a binary that runs once,
+	// about a tenth of the CPU of each build.
+	args := []string{"-ldflags=-w", "./" + name}
 	if a.Race {
 		args = append([]string{"-race"}, args...)
 	}
-	r := goTest(t, solutions, map[string]string{target: file}, args...)
+	quick := goTest(t, solutions, overlay, append([]string{"-failfast", "-skip=^TestBrowser"}, args...)...)
+	require.Empty(t, quick.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
+	if a.Want() == "" && len(quick.Failures) > 0 || failingNames(quick, a) {
+		t.Logf("%s: refused by the quick run (%s)", where, strings.Join(quick.Failures, ", "))
+		return
+	}
+	t.Logf("%s: the quick run did not prove it (failing: %s); running every test", where, or(strings.Join(quick.Failures, ", "), "none"))
+	r := goTest(t, solutions, overlay, args...)
 	require.Empty(t, r.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
 	if len(r.Failures) == 0 {
-		if skipped := skippedNaming(r, todos, a.N); a.N > 0 && skipped != "" {
-			t.Skipf("%s: nothing fails here, and %s, which names %s, skipped (no browser?): CI runs it", where, skipped, a.Label)
+		if skipped := skippedNamingEntry(r, a); skipped != "" {
+			t.Skipf("%s: nothing fails here, and %s, which names %s, skipped (no browser?): CI runs it", where, skipped, a.Want())
 		}
 		t.Fatalf("%s: every test of solutions/%s passes with this wrong answer (%s): add a test that refuses it", where, name, a.What)
 	}
-	if a.N == 0 {
+	if a.Want() == "" || failingNames(r, a) {
 		return // solutions/compare has no TODOs: failing is enough
 	}
+	first := r.Failures[0]
+	t.Errorf("%s: the tests refuse the wrong answer (%s), but no failure names %s: the learner would not know which code to fix. Failing: %s. First failure:\n%s",
+		where, a.What, a.Want(), strings.Join(r.Failures, ", "), excerpt(r.Output[first]))
+}
+
+// failingNames reports whether a failing test's output names the entry's
+// label (a.Names).
+func failingNames(r *Result, a WrongAnswer) bool {
 	for test, result := range r.Tests {
-		if result == "fail" && slices.Contains(ParseLabels(r.Output[test]), a.Label) {
-			return
+		if result == "fail" && a.Names(r.Output[test]) {
+			return true
 		}
 	}
-	first := r.Failures[0]
-	t.Errorf("%s: the tests refuse the wrong answer (%s), but no failure names %s: the learner would not know which TODO to fix. Failing: %s. First failure:\n%s",
-		where, a.What, a.Label, strings.Join(r.Failures, ", "), excerpt(r.Output[first]))
+	return false
+}
+
+// skippedNamingEntry returns a skipped test whose output names the
+// entry's label, or "".
+func skippedNamingEntry(r *Result, a WrongAnswer) string {
+	for _, name := range r.Skipped() {
+		if a.Names(r.Output[name]) {
+			return name
+		}
+	}
+	return ""
+}
+
+// stepNumber returns NN of a step folder "stepNN-name" (0 for another).
+func stepNumber(folder string) int {
+	n, err := strconv.Atoi(strings.TrimPrefix(strings.SplitN(folder, "-", 2)[0], "step"))
+	if err != nil {
+		return 0
+	}
+	return n
 }

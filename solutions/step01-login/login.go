@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,7 +44,7 @@ func handleLogin(users *Users, tokens *Tokens) http.Handler {
 			writeRequestError(w, err)
 			return
 		}
-		attempt, refused := limits.begin(clientAddr(r), creds.Username)
+		attempt, refused := limits.begin(r.Context(), clientAddr(r), creds.Username)
 		if refused != nil {
 			refused.write(w)
 			return
@@ -76,7 +77,14 @@ func decodeCredentials(w http.ResponseWriter, r *http.Request) (credentials, err
 	}
 
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-	dec := json.NewDecoder(r.Body)
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return credentials{}, jsonError(err)
+	}
+	if err := checkKeys(data, "username", "password"); err != nil {
+		return credentials{}, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var creds credentials
 	if err := dec.Decode(&creds); err != nil {

@@ -1,6 +1,9 @@
 package main
 
-import "net/http"
+import (
+	"fmt"
+	"net/http"
+)
 
 // NewServer returns the API's handler: every route, with what it needs.
 func NewServer(users *Users, tokens *Tokens) http.Handler {
@@ -48,4 +51,23 @@ func (w *routeErrorWriter) Write(b []byte) (int, error) {
 		return len(b), nil
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// limitBody answers 413 at once to a request whose Content-Length is past
+// limit, before the handler reads a byte of the body. Go's server sends
+// "100 Continue" to a client that asks for it (Expect: 100-continue) only
+// when the handler first reads the body, so the client learns the answer
+// before it sends the body, and the connection does not wait for a body
+// that will be refused (issue 19). A body without a Content-Length
+// (chunked) is limited where it is read.
+func limitBody(limit int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ContentLength > limit {
+				writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body must be at most %d bytes", limit))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }

@@ -17,7 +17,7 @@ type TokenTransport struct {
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
 
-	mu    sync.Mutex
+	mu    watchedMutex
 	token string
 	exp   time.Time
 }
@@ -85,4 +85,29 @@ func (t *TokenTransport) base() http.RoundTripper {
 		return t.Base
 	}
 	return http.DefaultTransport
+}
+
+// watchedMutex is TokenTransport's lock: a sync.Mutex (t.mu.Lock(),
+// t.mu.Unlock(), its zero value unlocked) that tests can watch. hook, nil
+// outside tests, runs just before Lock waits and just after Unlock has
+// released: the moments another goroutine may take its turn.
+type watchedMutex struct {
+	mu   sync.Mutex
+	hook func()
+}
+
+// Lock locks m.
+func (m *watchedMutex) Lock() {
+	if m.hook != nil {
+		m.hook()
+	}
+	m.mu.Lock()
+}
+
+// Unlock unlocks m.
+func (m *watchedMutex) Unlock() {
+	m.mu.Unlock()
+	if m.hook != nil {
+		m.hook()
+	}
 }

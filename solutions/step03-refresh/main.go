@@ -14,8 +14,6 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
-
-	"golang.org/x/net/netutil"
 )
 
 func main() {
@@ -45,8 +43,12 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "localhost:3000", "`host:port` the API listens on")
 	dev := fs.Bool("dev", false, "development mode: accept a guessable JWT_SECRET (or none, on any -addr), with a warning; never in production")
+	perClient := fs.Int("max-conns-per-client", maxConnsPerClient, "the open connections one client address may hold, `n` from 1 to 256; past them, a new one is answered 429 and closed")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if *perClient < 1 || *perClient > maxConns {
+		return fmt.Errorf("-max-conns-per-client is %d: it must be from 1 to %d (the cap on all connections)", *perClient, maxConns)
 	}
 
 	secret, err := loadSecret(lookupEnv, *addr, *dev, stderr)
@@ -61,7 +63,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		return err
 	}
 	fmt.Fprintf(stdout, "API listening on http://%s\n", ln.Addr())
-	return serve(ctx, ln, handler)
+	return serve(ctx, ln, handler, *perClient)
 }
 
 // demoUsers builds the user store run serves. main_test.go swaps in one
@@ -71,11 +73,17 @@ var demoUsers = DemoUsers
 
 // The limits of every server this program runs.
 const (
-	// maxConns caps the open connections of the listener: past it, a new
-	// client waits in the kernel's accept queue until one closes, instead of
-	// the process running out of file descriptors (1024 is a common limit;
-	// 256 leaves room for everything else the process opens).
+	// maxConns caps the open connections of the listener, so that the
+	// process never runs out of file descriptors (1024 is a common limit;
+	// 256 leaves room for everything else the process opens). At the cap, a
+	// new client takes the place of the connection idle the longest, and
+	// waits in the kernel's accept queue only while none is idle (conns.go).
 	maxConns = 256
+	// maxConnsPerClient is -max-conns-per-client's default: the open
+	// connections one client address may hold, so that one client cannot
+	// take all maxConns. A browser opens at most 6 to a server; 32 leaves
+	// room for a few tabs, a few users behind one NAT, and wrk -c32.
+	maxConnsPerClient = 32
 	// idleTimeout closes a keep-alive connection left idle this long, so
 	// that idle clients cannot hold the connections for good.
 	idleTimeout = 20 * time.Second
@@ -94,13 +102,16 @@ func newHTTPServer(handler http.Handler) *http.Server {
 	}
 }
 
-// serve answers requests on ln, at most maxConns connections at a time,
-// until ctx is done, then shuts down gracefully: requests in flight get up
-// to five seconds to finish.
-func serve(ctx context.Context, ln net.Listener, handler http.Handler) error {
+// serve answers requests on ln, at most maxConns connections at a time and
+// perClient of them from one client address (conns.go), until ctx is done,
+// then shuts down gracefully: requests in flight get up to five seconds to
+// finish.
+func serve(ctx context.Context, ln net.Listener, handler http.Handler, perClient int) error {
+	limited := newConnLimiter(ln, maxConns, perClient)
 	srv := newHTTPServer(handler)
+	srv.ConnState = limited.connState
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(netutil.LimitListener(ln, maxConns)) }()
+	go func() { errc <- srv.Serve(limited) }()
 
 	select {
 	case err := <-errc:

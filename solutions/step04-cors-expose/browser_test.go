@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"maps"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -369,4 +371,75 @@ func waitForRow(t *testing.T, ctx context.Context, path string) map[string]strin
 		chromedp.WithPollingTimeout(10*time.Second)))
 	require.NoError(t, err, "the page logs the answer to %s", path)
 	return row
+}
+
+// TestBrowserKeepsByExp gives the page's response interceptor answers
+// whose token header the test wrote: the rule is the tokens' exp, not
+// their text (two tokens of the API sort by their text as by their exp
+// only by chance: their claims come in one order), and a value whose exp
+// cannot be read is not a token (issue 18).
+func TestBrowserKeepsByExp(t *testing.T) {
+	browser := requireBrowser(t, todoPage)
+	pageURL := servePair(t, NewTokens(testSecret, newTestClock(time.Now().UTC().Truncate(time.Second)).Now))
+	ctx := newBrowser(t, browser)
+	openPage(t, ctx, pageURL)
+	icon, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(async () => {
+		const link = document.querySelector('link[rel~="icon"]');
+		return link ? (await fetch(link.href)).status : 0;
+	})()`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	assert.Equal(t, 200, icon, "the page declares its icon (<link rel=\"icon\">) and its server serves it: else the browser asks for /favicon.ico, a 404")
+
+	exp := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).Unix() // fixed, so that failure messages read the same on every run
+	// The same claims in two orders: {"exp":… first sorts after {"username":… first.
+	expFirst := func(exp int64) string { return unsignedToken(fmt.Sprintf(`{"exp":%d,"username":"guang"}`, exp)) }
+	userFirst := func(exp int64) string { return unsignedToken(fmt.Sprintf(`{"username":"guang","exp":%d}`, exp)) }
+	require.Less(t, userFirst(exp+60), expFirst(exp), "the test's tokens sort by text against their exp")
+	for _, tc := range []struct {
+		name     string
+		stored   string // "" for none
+		arriving string
+		want     string // what localStorage holds after
+	}{
+		{"a later exp whose text sorts first", expFirst(exp), userFirst(exp + 60), userFirst(exp + 60)},
+		{"an earlier exp whose text sorts last", userFirst(exp + 60), expFirst(exp), userFirst(exp + 60)},
+		{"not a token, nothing stored", "", "not-a-token", ""},
+		{"a token without exp, nothing stored", "", unsignedToken(`{"username":"guang"}`), ""},
+		{"a token whose exp is a string, nothing stored", "", unsignedToken(fmt.Sprintf(`{"username":"guang","exp":"%d"}`, exp)), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](fmt.Sprintf(`(() => {
+				localStorage.clear();
+				if (%[1]q) localStorage.setItem('token', %[1]q);
+				const kept = keepRenewedToken(new Response(null, { headers: { token: %[2]q } }));
+				return { stored: kept && kept.stored, holds: localStorage.getItem('token') || '' };
+			})()`, tc.stored, tc.arriving)))
+			require.NoError(t, err, todoPage+"keepRenewedToken(res) runs")
+			if assert.True(t, got["holds"] == tc.want,
+				todoPage+"stored: %s; an answer brought %s; localStorage then holds %s; want %s (the later exp; a value without a numeric exp is no token)",
+				describeToken(tc.stored), describeToken(tc.arriving), describeToken(fmt.Sprint(got["holds"])), describeToken(tc.want)) {
+				assert.Equal(t, tc.want == tc.arriving, got["stored"], todoPage+"keepRenewedToken returns stored: whether it stored the token: %s", describeToken(tc.arriving))
+			}
+		})
+	}
+}
+
+// describeToken shows a token by its claims (the header is the same for
+// every token of the test).
+func describeToken(token string) string {
+	if token == "" {
+		return "nothing"
+	}
+	parts := strings.Split(token, ".")
+	if claims, err := base64.RawURLEncoding.DecodeString(parts[min(1, len(parts)-1)]); err == nil && len(parts) == 3 {
+		return "a token with the claims " + string(claims)
+	}
+	return fmt.Sprintf("%.40q", token)
+}
+
+// unsignedToken is a token with the given claims and a made-up
+// signature: the page decodes tokens, only the API verifies them.
+func unsignedToken(claims string) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + enc([]byte(claims)) + ".c2ln"
 }

@@ -4,7 +4,7 @@ import "net/http"
 
 // addRoutes is the API at a glance.
 func addRoutes(mux *http.ServeMux, users *Users, tokens *Tokens) {
-	mux.Handle("POST /user/login", handleLogin(users, tokens))
+	mux.Handle("POST /user/login", limitBody(maxBodyBytes)(handleLogin(users, tokens)))
 	mux.Handle("GET /aaa", handleAAA())
 	mux.Handle("GET /bbb", guard(tokens)(renew(tokens)(handleBBB())))
 }

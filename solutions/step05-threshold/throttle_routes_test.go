@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,12 +35,14 @@ func TestThrottleFloodLeavesOtherRoutesAnswering(t *testing.T) {
 		assert.Equal(t, http.StatusOK, res.StatusCode, throttleLabel+"GET /bbb with a valid token %s: status %d; want 200", while, res.StatusCode)
 	}
 
-	// Every password check busy: logins are refused at once, the rest answers.
-	release := holdCheckSlots(t)
+	// Every password check busy: logins are refused after a short wait
+	// (shortened here), the rest answers.
+	setSlotWait(t, 10*time.Millisecond)
+	release := holdCheckSlots(t, cap(checkSlots))
 	for i := range 20 {
 		res := loginFrom(t, srv, fmt.Sprintf("203.0.113.%d:1234", i), "guang", "654321")
 		require.Equal(t, http.StatusServiceUnavailable, res.StatusCode,
-			throttleLabel+"a wrong login with every check slot taken: status %d; want 503 at once", res.StatusCode)
+			throttleLabel+"a wrong login with every check slot taken: status %d; want 503 (after slotWait)", res.StatusCode)
 		otherRoutesAnswer("while every password check is busy")
 	}
 	release()
@@ -51,12 +54,12 @@ func TestThrottleFloodLeavesOtherRoutesAnswering(t *testing.T) {
 		res := loginFrom(t, srv, flooder, "guang", "654321")
 		count[res.StatusCode]++
 	}
-	assert.Equal(t, map[int]int{http.StatusBadRequest: userFailureBurst, http.StatusTooManyRequests: 3*addrFailureBurst - userFailureBurst}, count,
-		throttleLabel+"%d wrong passwords for %q: the statuses; want %d checked (400), the rest refused (429)", 3*addrFailureBurst, "guang", userFailureBurst)
+	assert.Equal(t, map[int]int{http.StatusBadRequest: pairFailureBurst, http.StatusTooManyRequests: 3*addrFailureBurst - pairFailureBurst}, count,
+		throttleLabel+"%d wrong passwords for %q: the statuses; want %d checked (400), the rest refused (429)", 3*addrFailureBurst, "guang", pairFailureBurst)
 	otherRoutesAnswer("after a burst of wrong passwords")
 
 	// The limit lifts: the right password logs in.
-	clock.Advance(userFailureEvery)
+	clock.Advance(pairFailureEvery)
 	res := loginFrom(t, srv, flooder, "guang", "123456")
 	assert.Equal(t, http.StatusCreated, res.StatusCode, throttleLabel+"the right password a minute after the burst: status %d; want 201", res.StatusCode)
 }

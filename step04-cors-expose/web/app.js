@@ -58,7 +58,8 @@ async function api(path, init = {}) {
 // returns what it saw.
 function keepRenewedToken(res) {
   // TODO 2 (web/app.js): keep the token this response carries, unless the
-  // stored token expires later; an answer without a token changes nothing.
+  // stored token expires later or its exp cannot be read; an answer
+  // without a token changes nothing.
   // Return { token, stored }: the token the page read (or null), and
   // whether it stored it.
   return { token: null, stored: false };

@@ -73,7 +73,7 @@ async function api(path, init = {}) {
 // returns what it saw.
 function keepRenewedToken(res) {
   const token = res.headers.get('token'); // null unless the API exposes the header
-  if (!token || expOf(token) < expOf(storedToken())) {
+  if (!token || !expOf(token) || expOf(token) < expOf(storedToken())) { // no exp: not a token
     return { token, stored: false };
   }
   localStorage.setItem(TOKEN_KEY, token);
@@ -87,6 +87,9 @@ function keepRenewedToken(res) {
 // that was due should have carried one: then the browser hid it.
 function whyNoToken(path, status, sent) {
   const claims = sent && claimsOf(sent);
+  if (status === 401 && !sent) {
+    return { why: 'no-token', text: 'none: no token was sent (401): log in first' };
+  }
   if (status === 401) {
     return { why: 'refused', text: 'none: the token was refused (401)' };
   }
@@ -100,7 +103,7 @@ function whyNoToken(path, status, sent) {
   if (left > policy.renewBefore) {
     return {
       why: 'not-due',
-      text: `not due: renewed once ${formatSpan(policy.renewBefore)} left (${formatSpan(left)} left now)`,
+      text: `not due: it is renewed once at most ${formatSpan(policy.renewBefore)} is left (${formatSpan(left)} left now)`,
     };
   }
   if (claims.exp >= claims.auth_time + policy.maxSession) {
@@ -187,6 +190,8 @@ function log(path, status, token, stored, none, source = 'renewed') {
 }
 
 // showToken shows the stored token: countdowns, claims, and the timeline.
+// An expired token is over: it cannot be renewed, so neither its window
+// nor the session's remaining time is shown as if it still ran.
 function showToken() {
   const token = storedToken();
   const claims = token && claimsOf(token);
@@ -202,10 +207,12 @@ function showToken() {
   }
   const cap = claims.auth_time + policy.maxSession;
   const opens = claims.exp - policy.renewBefore;
-  out('countdown', claims.exp > now ? formatDuration(claims.exp - now) : 'expired');
-  out('window', claims.exp >= cap && opens <= now ? 'closed: at the session cap' :
-    opens > now ? `opens in ${formatDuration(opens - now)}` : claims.exp > now ? 'open: the next request renews' : '–');
-  out('session-left', cap > now ? formatDuration(cap - now) : 'ended');
+  const expired = now >= claims.exp;
+  out('countdown', expired ? 'expired' : formatDuration(claims.exp - now));
+  out('window', expired ? 'closed: the token expired' :
+    claims.exp >= cap && opens <= now ? 'closed: at the session cap' :
+      opens > now ? `opens in ${formatDuration(opens - now)}` : 'open: the next request renews');
+  out('session-left', now >= cap ? 'ended' : expired ? 'ended: the token expired' : formatDuration(cap - now));
   out('auth-time', formatTime(claims.auth_time));
   drawTimeline(claims, now);
 }
@@ -225,11 +232,14 @@ function showClaims(claims) {
   list.replaceChildren(...items);
 }
 
-// The timeline runs from the login (auth_time) to the session cap.
+// The timeline runs from the login (auth_time) to the session cap. It is
+// drawn in the SVG's own pixels (its viewBox is its size on the screen),
+// so its labels keep their size on a narrow screen.
 const SVG = 'http://www.w3.org/2000/svg';
-const LEFT = 20;
-const RIGHT = 980;
-const BAR_Y = 70; // the token's life
+const PAD = 10; // the line's ends, from the SVG's edges
+const GAP = 4; // between a tick and its label
+const ROW = 18; // the height of a row of labels
+const BAR_Y = 3 * ROW + 12; // the token's life, under three rows of labels
 const BAR_H = 22;
 
 function svg(name, attrs, text) {
@@ -241,42 +251,54 @@ function svg(name, attrs, text) {
 
 // drawTimeline draws login, iat, the renewal window, exp, the session cap,
 // each renewal and now. Every mark carries data-mark and data-at (unix
-// seconds): the browser tests read them.
+// seconds): the browser tests read them. The token's life is the blue
+// bar; its renewal window is drawn on the bar's lower half, so the bar
+// stays visible; an expired token has no window (it can no longer be
+// renewed) and is drawn as expired.
 function drawTimeline(claims, now) {
   const timeline = document.getElementById('timeline');
+  const width = Math.max(timeline.clientWidth || 0, 200);
+  const right = width - PAD;
   if (!claims) {
-    timeline.replaceChildren(svg('text', { x: 500, y: 85, 'text-anchor': 'middle', class: 'empty' }, 'no token: log in'));
+    timeline.setAttribute('viewBox', `0 0 ${width} 60`);
+    timeline.setAttribute('height', 60);
+    timeline.replaceChildren(svg('text', { x: width / 2, y: 34, 'text-anchor': 'middle', class: 'empty' }, 'no token: log in'));
     return;
   }
   const start = claims.auth_time;
   const cap = start + policy.maxSession;
-  const x = (t) => LEFT + (RIGHT - LEFT) * Math.min(Math.max((t - start) / (cap - start), 0), 1);
+  const x = (t) => PAD + (right - PAD) * Math.min(Math.max((t - start) / (cap - start), 0), 1);
   const opens = Math.max(claims.iat, claims.exp - policy.renewBefore);
-  const parts = [
-    svg('line', { x1: LEFT, y1: BAR_Y + BAR_H / 2, x2: RIGHT, y2: BAR_Y + BAR_H / 2, class: 'axis' }),
-    svg('rect', { x: x(claims.iat), y: BAR_Y, width: x(claims.exp) - x(claims.iat), height: BAR_H, class: 'life', 'data-mark': 'life' }),
+  const expired = now >= claims.exp;
+  const capped = claims.exp >= cap;
+  timeline.replaceChildren(
+    svg('line', { x1: PAD, y1: BAR_Y + BAR_H / 2, x2: right, y2: BAR_Y + BAR_H / 2, class: 'axis' }),
     svg('rect', {
-      x: x(opens), y: BAR_Y, width: x(claims.exp) - x(opens), height: BAR_H,
-      class: claims.exp >= cap ? 'window capped' : 'window', 'data-mark': 'window', // at the cap it renews nothing
+      x: x(claims.iat), y: BAR_Y, width: x(claims.exp) - x(claims.iat), height: BAR_H,
+      class: expired ? 'life expired' : 'life', 'data-mark': 'life', 'data-state': expired ? 'expired' : 'valid',
     }),
-  ];
-  // Above the bar, one row each: iat, the window opening, exp.
-  const above = [
-    ['iat', claims.iat, `iat ${formatTime(claims.iat)}`, 16],
-    ['window-opens', opens, claims.exp >= cap ? `at the cap from ${formatTime(opens)}: no more renewals` :
-      `renewal window opens ${formatTime(opens)}`, 36],
-    ['exp', claims.exp, `exp ${formatTime(claims.exp)}`, 56],
-  ];
-  for (const [mark, at, label, y] of above) {
-    parts.push(tick(mark, at, x(at), y + 4, BAR_Y), labelAt(x(at), y, label));
+  );
+  if (!expired) {
+    timeline.append(svg('rect', {
+      x: x(opens), y: BAR_Y + BAR_H / 2, width: x(claims.exp) - x(opens), height: BAR_H / 2,
+      class: capped ? 'window capped' : 'window', 'data-mark': 'window', // at the cap it renews nothing
+      'data-state': capped ? 'capped' : 'open',
+    }));
   }
-  // Below: the login and the cap, at the two ends.
-  const below = [
-    ['login', start, `login (auth_time) ${formatTime(start)}`, 160],
-    ['cap', cap, `session cap ${formatTime(cap)}: auth_time + ${formatSpan(policy.maxSession)}`, 160],
+  // Above the bar, one row each: iat, the window opening, exp.
+  // Each label has a long form and a short one, for a narrow screen.
+  const windowLabel = capped ? [`at the cap from ${formatTime(opens)}: no more renewals`, `capped from ${formatTime(opens)}`] :
+    expired ? [`renewal window opened ${formatTime(opens)}`, `window opened ${formatTime(opens)}`] :
+      [`renewal window opens ${formatTime(opens)}`, `window opens ${formatTime(opens)}`];
+  const above = [
+    ['iat', claims.iat, `iat ${formatTime(claims.iat)}`, ROW],
+    ['window-opens', opens, windowLabel, 2 * ROW],
+    ['exp', claims.exp, expired ? `expired ${formatTime(claims.exp)}` : `exp ${formatTime(claims.exp)}`, 3 * ROW],
   ];
-  for (const [mark, at, label, y] of below) {
-    parts.push(tick(mark, at, x(at), BAR_Y + BAR_H, y - 14), labelAt(x(at), y, label));
+  for (const [mark, at, text, y] of above) {
+    const label = labelAt(timeline, x(at), y, text, width);
+    timeline.append(tick(mark, at, x(at), y - 11, BAR_Y));
+    label.dataset.for = mark;
   }
   // The renewals since the login (and the stored token's own, after a reload).
   const marks = new Set(renewals.filter((iat) => iat > start));
@@ -284,25 +306,55 @@ function drawTimeline(claims, now) {
   for (const at of marks) {
     const mark = svg('circle', { cx: x(at), cy: BAR_Y + BAR_H + 8, r: 6, class: 'renewal', 'data-mark': 'renewal', 'data-at': at });
     mark.append(svg('title', {}, `renewed at ${formatTime(at)}`));
-    parts.push(mark);
+    timeline.append(mark);
   }
-  // Now, moving along.
+  // Now, moving along, with its label in its own row.
   const nowX = x(now);
-  parts.push(
-    svg('line', { x1: nowX, y1: BAR_Y - 8, x2: nowX, y2: 122, class: 'now', 'data-mark': 'now', 'data-at': Math.floor(now) }),
-    labelAt(nowX, 136, now > cap ? 'now (past the cap)' : 'now', 'now-label'),
-  );
-  timeline.replaceChildren(...parts);
+  const nowY = BAR_Y + BAR_H + 2 * ROW;
+  timeline.append(svg('line', { x1: nowX, y1: BAR_Y - 8, x2: nowX, y2: nowY, class: 'now', 'data-mark': 'now', 'data-at': Math.floor(now) }));
+  labelAt(timeline, nowX, nowY, now > cap ? 'now (past the cap)' : 'now', width, 'now-label').dataset.for = 'now';
+  // Below: the login and the cap, at the two ends; the cap's label goes a
+  // row lower when the two would touch (a narrow screen).
+  let y = nowY + ROW + 4;
+  const login = labelAt(timeline, x(start), y, [`login (auth_time) ${formatTime(start)}`, `login ${formatTime(start)}`], width);
+  login.dataset.for = 'login';
+  timeline.append(tick('login', start, x(start), BAR_Y + BAR_H, y));
+  const capLabel = labelAt(timeline, x(cap), y,
+    [`session cap ${formatTime(cap)}: auth_time + ${formatSpan(policy.maxSession)}`, `cap ${formatTime(cap)}`], width);
+  capLabel.dataset.for = 'cap';
+  if (capLabel.getBBox().x < login.getBBox().x + login.getBBox().width + 2 * GAP) {
+    y += ROW;
+    capLabel.setAttribute('y', y);
+  }
+  timeline.append(tick('cap', cap, x(cap), BAR_Y + BAR_H, y));
+  const height = y + 8;
+  timeline.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  timeline.setAttribute('height', height);
 }
 
 function tick(mark, at, x, y1, y2) {
   return svg('line', { x1: x, y1, x2: x, y2, class: 'tick', 'data-mark': mark, 'data-at': at });
 }
 
-// labelAt writes a label next to x, towards the middle, so it stays inside.
-function labelAt(x, y, text, cls = 'label') {
-  const anchor = x < 500 ? 'start' : 'end';
-  return svg('text', { x: x + (anchor === 'start' ? -2 : 2), y, 'text-anchor': anchor, class: cls }, text);
+// labelAt writes a label beside x (GAP away, so that it never covers its
+// own tick), on the side where it fits: in its first form that fits on
+// one side (texts is a text, or a list from the longest to the shortest),
+// else in its shortest form as close as it can.
+function labelAt(timeline, x, y, texts, width, cls = 'label') {
+  const label = svg('text', { x: x + GAP, y, 'text-anchor': 'start', class: cls });
+  timeline.append(label);
+  for (const text of [].concat(texts)) {
+    label.textContent = text;
+    const w = label.getComputedTextLength();
+    if (x + GAP + w <= width - 2) return label; // after the tick
+    if (x - GAP - w >= 2) { // before it
+      label.setAttribute('x', x - GAP);
+      label.setAttribute('text-anchor', 'end');
+      return label;
+    }
+  }
+  label.setAttribute('x', Math.max(2, width - 2 - label.getComputedTextLength()));
+  return label;
 }
 
 // formatTime is a unix time as local time; with the date when sessions
@@ -361,6 +413,7 @@ async function main() {
   });
   showToken();
   setInterval(showToken, 1000);
+  window.addEventListener('resize', showToken);
   document.body.dataset.ready = 'yes';
 }
 

@@ -58,7 +58,7 @@ async function api(path, init = {}) {
 // returns what it saw.
 function keepRenewedToken(res) {
   const token = res.headers.get('token'); // null unless the API exposes the header
-  if (!token || expOf(token) < expOf(storedToken())) {
+  if (!token || !expOf(token) || expOf(token) < expOf(storedToken())) { // no exp: not a token
     return { token, stored: false };
   }
   localStorage.setItem(TOKEN_KEY, token);

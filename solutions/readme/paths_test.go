@@ -1,0 +1,132 @@
+package readme
+
+import (
+	"bufio"
+	"bytes"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// absPathRe finds an absolute path of somebody's machine: a home, a
+// scratch or a work directory, as a test's Error Trace or a pasted command
+// would carry it.
+var absPathRe = regexp.MustCompile(`(^|[^A-Za-z0-9_.~/-])((?:/home|/root|/tmp|/work|/Users|/var/folders|/private/var|/mnt|/srv)/[^\s"'\x60)\]>,;]*)`)
+
+// allowedAbsPaths are the absolute paths the course keeps on purpose,
+// each with its reason. Anything else fails TestNoAbsolutePaths.
+var allowedAbsPaths = map[string]string{
+	// A file URL is an origin CORS must refuse (origins_test.go, steps 04
+	// and 05): the path is part of the attack, not of a machine.
+	"/tmp/page.html": "a file: URL in the origins tests",
+	// A captured go test panic, the checker's parser fixture: its trace
+	// names a module made up for the fixture.
+	"/tmp/cc/fx/fx_test.go:22": "the checker's panic fixture",
+	// Scratch files of step 05's measurement commands, which the learner
+	// runs on their own machine.
+	"/tmp/cpu.out":        "step 05's profile commands",
+	"/tmp/step05.test":    "step 05's profile commands",
+	"/tmp/step04":         "step 05's load-test commands",
+	"/tmp/step05":         "step 05's load-test commands",
+	"/tmp/tokens.txt":     "step 05's load-test commands",
+	"/tmp/tokens-due.txt": "step 05's load-test commands",
+	"/tmp/rotate.lua":     "step 05's load-test commands",
+	"/tmp/gc.log":         "step 05's load-test commands",
+}
+
+// trackedFiles lists the files git tracks, or, without git, every file
+// under root except .git.
+func trackedFiles(t *testing.T, root string) []string {
+	t.Helper()
+	cmd := exec.Command("git", "ls-files", "-z")
+	cmd.Dir = root
+	if out, err := cmd.Output(); err == nil {
+		var files []string
+		for _, f := range strings.Split(string(out), "\x00") {
+			if f != "" {
+				files = append(files, filepath.FromSlash(f))
+			}
+		}
+		return files
+	}
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			files = append(files, rel)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return files
+}
+
+// TestNoAbsolutePaths fails on an absolute path of a machine in a tracked
+// file (issue 18: every README's sample test output carried its author's
+// paths). Show a path as the learner's run prints it relative to the
+// step, or elide it: "…/step01-login/login_test.go:62".
+func TestNoAbsolutePaths(t *testing.T) {
+	root := repoRoot(t)
+	neverCache(t)
+	for _, f := range trackedFiles(t, root) {
+		data, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			continue // deleted in the working copy
+		}
+		if bytes.IndexByte(data, 0) >= 0 {
+			continue // binary (the screenshots)
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for n := 1; sc.Scan(); n++ {
+			for _, m := range absPathRe.FindAllStringSubmatch(sc.Text(), -1) {
+				if _, ok := allowedAbsPaths[m[2]]; ok {
+					continue
+				}
+				t.Errorf("%s:%d: the absolute path %q is a machine's, not the course's: show it relative to the step or elided (…/step01-login/login_test.go:62), or, if every learner's machine has it, add it to allowedAbsPaths in solutions/readme/paths_test.go with its reason",
+					filepath.ToSlash(f), n, m[2])
+			}
+		}
+	}
+}
+
+// abs makes an absolute path at run time, so that this file does not
+// hold the paths it tests.
+func abs(p string) string { return "/" + p }
+
+func TestAbsPathRe(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want string
+	}{
+		{"        \tError Trace:\t" + abs("work/main/step01-login/login_test.go:62"), abs("work/main/step01-login/login_test.go:62")},
+		{"see " + abs("home/ana/course/README.md"), abs("home/ana/course/README.md")},
+		{"cp x " + abs("tmp/a.txt"), abs("tmp/a.txt")},
+		{`"` + abs("Users/bo/go/src/x") + `"`, abs("Users/bo/go/src/x")},
+		{"curl -o /dev/null localhost:3000", ""},
+		{"/usr/bin/chromium", ""},
+		{"https://example.com/home/page", ""},
+		{"a/home/b", ""},
+		{"…/step01-login/login_test.go:62", ""},
+	} {
+		got := ""
+		if m := absPathRe.FindStringSubmatch(tc.line); m != nil {
+			got = m[2]
+		}
+		if got != tc.want {
+			t.Errorf("absPathRe in %q found %q; want %q", tc.line, got, tc.want)
+		}
+	}
+}
