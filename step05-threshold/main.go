@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -52,6 +53,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	fs.DurationVar(&policy.TTL, "ttl", policy.TTL, "how long a token lives")
 	fs.DurationVar(&policy.RenewBefore, "renew-before", 0, "renew a token when at most this is left (default: half of -ttl)")
 	fs.DurationVar(&policy.MaxSession, "max-session", policy.MaxSession, "no token outlives its login by more than this")
+	redisURL := fs.String("redis", "", "`url` of the Redis (redis://host:port/db) that keeps the ended sessions for every instance (default: $REDIS_URL; neither: in this process's memory)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -74,6 +76,19 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		return err
 	}
 	tokens := NewTokensWith(secret, time.Now, policy)
+	if !isSet(fs, "redis") {
+		*redisURL, _ = lookupEnv("REDIS_URL")
+	}
+	where := "in memory (lost on restart, not shared: set REDIS_URL to share them)"
+	if *redisURL != "" {
+		store, err := newRedisSessions(*redisURL, time.Now)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		tokens.sessions = store
+		where = "in Redis (" + redactURL(*redisURL) + ")"
+	}
 
 	apiLn, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -92,6 +107,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	fmt.Fprintf(stdout, "course page on %s (origins allowed to call the API: %s)\n", pageURL, strings.Join(origins, ", "))
 	fmt.Fprintf(stdout, "tokens live %v, are renewed when at most %v is left, and never past %v after login\n",
 		policy.TTL, policy.RenewBefore, policy.MaxSession)
+	fmt.Fprintf(stdout, "ended sessions are kept %s\n", where)
 
 	// Both servers stop when ctx ends, or when either of them fails.
 	ctx, cancel := context.WithCancel(ctx)
@@ -171,4 +187,13 @@ func serve(ctx context.Context, ln net.Listener, handler http.Handler, perClient
 		return err
 	}
 	return nil
+}
+
+// redactURL is url without its password, for the log.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "an unparsable URL"
+	}
+	return u.Redacted()
 }

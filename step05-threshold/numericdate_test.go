@@ -37,7 +37,7 @@ func goodDates() []dateClaim {
 // datePayload is the JSON payload of a good token with the given times.
 func datePayload(dates []dateClaim) string {
 	var b strings.Builder
-	b.WriteString(`{"username":"guang","jti":"test-jti"`)
+	b.WriteString(`{"username":"guang","jti":"test-jti","sid":"test-sid"`)
 	for _, d := range dates {
 		fmt.Fprintf(&b, ",%q:%s", d.key, d.raw)
 	}

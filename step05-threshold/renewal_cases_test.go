@@ -85,7 +85,7 @@ func renewalCaseProblems(t *testing.T) (label string, wrong []string) {
 	t.Helper()
 	for _, c := range readRenewalCases(t, "testdata/renewal-cases.txt") {
 		login := fakeNow
-		claims := &Claims{Username: "guang", AuthTime: jwt.NewNumericDate(login), RegisteredClaims: jwt.RegisteredClaims{
+		claims := &Claims{Username: "guang", AuthTime: jwt.NewNumericDate(login), SessionID: "test-sid", RegisteredClaims: jwt.RegisteredClaims{
 			IssuedAt: jwt.NewNumericDate(login.Add(c.iat)), ExpiresAt: jwt.NewNumericDate(login.Add(c.exp))}}
 		now := login.Add(c.now)
 		token, renewed, err := NewTokensWith(testSecret, fixedClock(now), c.policy).Renew(claims)

@@ -10,18 +10,21 @@ import (
 )
 
 // Claims is the JWT payload: the chapter's username, the registered claims
-// iat, exp and jti, and auth_time (OpenID Connect): when the user logged
-// in. Renewals copy auth_time unchanged; it caps the session.
+// iat, exp and jti, auth_time (OpenID Connect): when the user logged in,
+// and sid (OpenID Connect's session id): which login this token belongs
+// to. Renewals copy auth_time and sid unchanged: auth_time caps the
+// session, and sid lets a logout end it (sessions.go).
 type Claims struct {
-	Username string           `json:"username"`
-	AuthTime *jwt.NumericDate `json:"auth_time,omitempty"`
+	Username  string           `json:"username"`
+	AuthTime  *jwt.NumericDate `json:"auth_time,omitempty"`
+	SessionID string           `json:"sid,omitempty"`
 	jwt.RegisteredClaims
 }
 
 // Validate is called by the parser after the registered claims are
-// checked: we rely on username, iat and auth_time, so a token without them
-// is refused (the parser checks iat only when a token has one), and on a
-// login that came before the token: auth_time <= iat.
+// checked: we rely on username, iat, auth_time and sid, so a token without
+// them is refused (the parser checks iat only when a token has one), and
+// on a login that came before the token: auth_time <= iat.
 func (c *Claims) Validate() error {
 	switch {
 	case c.Username == "":
@@ -32,18 +35,21 @@ func (c *Claims) Validate() error {
 		return errors.New("auth_time claim is missing")
 	case c.IssuedAt.Before(c.AuthTime.Time):
 		return errors.New("auth_time is after iat")
+	case c.SessionID == "":
+		return errors.New("sid claim is missing: no logout could end this token")
 	}
 	return nil
 }
 
 // Tokens signs, verifies and renews tokens with one secret, one clock and
-// one renewal policy.
+// one renewal policy, and know which sessions have ended.
 type Tokens struct {
 	secret   []byte
 	now      func() time.Time
 	policy   Policy
 	parser   *jwt.Parser
 	verified *verifiedCache
+	sessions SessionStore // the sessions ended by a logout: in memory unless main says otherwise
 }
 
 // NewTokens returns a Tokens with the default policy, that signs with
@@ -61,6 +67,7 @@ func NewTokensWith(secret []byte, now func() time.Time, policy Policy) *Tokens {
 		now:      now,
 		policy:   policy,
 		verified: newVerifiedCache(),
+		sessions: newMemorySessions(now),
 		// One parser for every request, with every rule pinned:
 		parser: jwt.NewParser(
 			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), // no alg: none, no HS512, no RS256
@@ -73,30 +80,45 @@ func NewTokensWith(secret []byte, now func() time.Time, policy Policy) *Tokens {
 	}
 }
 
-// Sign returns the token of a new login for username: auth_time and iat
-// are now, and it is valid for the policy's TTL.
+// Sign returns the token of a new login for username: a new session (sid),
+// auth_time and iat now, and it is valid for the policy's TTL.
 func (t *Tokens) Sign(username string) (string, error) {
 	now := t.now().Truncate(time.Second) // JWT times are whole seconds
 	return t.sign(username, now, now, now.Add(t.policy.TTL))
 }
 
+// newSessionID returns a new session id: 26 characters of base32, 130
+// bits from crypto/rand. Two logins never share one, not even two of the
+// same user in the same second, and it tells nothing about the user or
+// the time: a store may use it as a key without trusting anything else.
+func newSessionID() string {
+	return rand.Text()
+}
+
 // Renew returns a renewed token for the claims of a verified token when
 // one is due, or "" and false. A renewed token keeps auth_time, and never
 // outlives auth_time + MaxSession: once that cap is reached the token
-// simply expires, and the user logs in again.
+// simply expires, and the user logs in again. It belongs to the same
+// session: sid is copied too, so a logout ends it with the others.
 func (t *Tokens) Renew(c *Claims) (token string, renewed bool, err error) {
 	// TODO 2 (token.go): renew a token that the policy says is due: a new
-	// token from now, for the same user and login (auth_time), that never
+	// token from now, for the same user and login (auth_time and sid), that never
 	// outlives auth_time + MaxSession, and only if it lives longer than the
 	// token presented.
 	return "", false, nil
 }
 
-// sign signs the claims of one token.
+// sign signs the first token of a new session.
 func (t *Tokens) sign(username string, authTime, now, exp time.Time) (string, error) {
+	return t.signSession(username, newSessionID(), authTime, now, exp)
+}
+
+// signSession signs the claims of one token of session sid.
+func (t *Tokens) signSession(username, sid string, authTime, now, exp time.Time) (string, error) {
 	claims := Claims{
-		Username: username,
-		AuthTime: jwt.NewNumericDate(authTime),
+		Username:  username,
+		AuthTime:  jwt.NewNumericDate(authTime),
+		SessionID: sid,
 		RegisteredClaims: jwt.RegisteredClaims{
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(exp),

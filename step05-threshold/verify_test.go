@@ -53,7 +53,7 @@ func otherSpellings(token string) []string {
 
 // validClaims are the claims of a good token issued at fakeNow.
 func validClaims() *Claims {
-	return &Claims{Username: "guang", AuthTime: jwt.NewNumericDate(fakeNow), RegisteredClaims: jwt.RegisteredClaims{
+	return &Claims{Username: "guang", AuthTime: jwt.NewNumericDate(fakeNow), SessionID: "test-sid", RegisteredClaims: jwt.RegisteredClaims{
 		IssuedAt:  jwt.NewNumericDate(fakeNow),
 		ExpiresAt: jwt.NewNumericDate(fakeNow.Add(7 * 24 * time.Hour)),
 		ID:        "test-jti",
@@ -93,6 +93,8 @@ func badTokens(t *testing.T) []struct{ name, token string } {
 		{"the signature's last character with other unused bits", otherSpellings(good)[0]},
 		{"no auth_time", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.AuthTime = nil }), testSecret)},
 		{"auth_time after iat", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.AuthTime = jwt.NewNumericDate(fakeNow.Add(time.Second)) }), testSecret)},
+		// issue 21: a token without a session id could not be ended by a logout.
+		{"no sid", forge(t, jwt.SigningMethodHS256, with(func(c *Claims) { c.SessionID = "" }), testSecret)},
 		{"alg none", forge(t, jwt.SigningMethodNone, validClaims(), jwt.UnsafeAllowNoneSignatureType)},
 		{"HS384 with the same secret", forge(t, jwt.SigningMethodHS384, validClaims(), testSecret)},
 		{"HS512 with the same secret (the chapter accepts it)", forge(t, jwt.SigningMethodHS512, validClaims(), testSecret)},

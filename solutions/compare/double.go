@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -49,6 +50,10 @@ type DoubleServer struct {
 	tokens *signer
 	mux    *http.ServeMux
 
+	// shared, when set, keeps the families instead of s.families: in
+	// Redis, shared by several instances (families_redis.go).
+	shared FamilyStore
+
 	mu        sync.Mutex
 	families  map[string]family // the live families, by sid
 	nextSweep time.Time
@@ -59,6 +64,7 @@ type DoubleServer struct {
 type family struct {
 	current string    // the jti of the one refresh token that may be used
 	expires time.Time // when that refresh token expires, and the family with it
+	user    string    // whose login it is
 }
 
 // sweepEvery is how often, at most, expired families are dropped.
@@ -99,6 +105,10 @@ func (s *DoubleServer) login(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if s.shared != nil {
+		s.loginShared(w, r, user)
+		return
+	}
 	s.mu.Lock()
 	p, err := s.rotate(user, newID(), s.tokens.clock())
 	s.mu.Unlock()
@@ -118,6 +128,10 @@ func (s *DoubleServer) refresh(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, "refresh token invalid or expired, please log in again")
+		return
+	}
+	if s.shared != nil {
+		s.refreshShared(w, r, c)
 		return
 	}
 	s.mu.Lock()
@@ -145,19 +159,29 @@ func (s *DoubleServer) refresh(w http.ResponseWriter, r *http.Request) {
 func (s *DoubleServer) rotate(user, sid string, authTime time.Time) (pair, error) {
 	now := s.tokens.clock()
 	s.sweep(now)
+	p, jti, expires, err := s.signPair(user, sid, authTime, now)
+	if err != nil {
+		return pair{}, err
+	}
+	s.families[sid] = family{current: jti, expires: expires, user: user}
+	return p, nil
+}
+
+// signPair signs a pair of family sid at now, and returns it with the
+// refresh token's jti and exp.
+func (s *DoubleServer) signPair(user, sid string, authTime, now time.Time) (pair, string, time.Time, error) {
 	end := authTime.Add(FamilyLifetime)
 	auth := jwt.NewNumericDate(authTime)
 	access, _, err := s.tokens.sign(claims{Username: user, Typ: "access", Family: sid, AuthTime: auth}, earliest(now.Add(AccessTTL), end))
 	if err != nil {
-		return pair{}, err
+		return pair{}, "", time.Time{}, err
 	}
 	expires := earliest(now.Add(RefreshTTL), end)
 	refresh, jti, err := s.tokens.sign(claims{Username: user, Typ: "refresh", Family: sid, AuthTime: auth}, expires)
 	if err != nil {
-		return pair{}, err
+		return pair{}, "", time.Time{}, err
 	}
-	s.families[sid] = family{current: jti, expires: expires}
-	return pair{AccessToken: access, RefreshToken: refresh}, nil
+	return pair{AccessToken: access, RefreshToken: refresh}, jti, expires, nil
 }
 
 // earliest returns the earlier of a and b.
@@ -201,4 +225,22 @@ func (s *DoubleServer) bbb(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	io.WriteString(w, "bbb")
+}
+
+// LogoutAll ends every session of user: it drops every family of user, so
+// that no refresh token of theirs works again. Their access tokens are not
+// checked against anything: each lives on until its exp, at most
+// AccessTTL.
+func (s *DoubleServer) LogoutAll(user string) {
+	if s.shared != nil {
+		s.shared.DropUser(context.Background(), user)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sid, f := range s.families {
+		if f.user == user {
+			delete(s.families, sid)
+		}
+	}
 }

@@ -67,13 +67,20 @@ func (s Span[T]) String() string {
 
 // Schemes are the four ways to keep a user logged in. Both double-token
 // clients talk to the same server: a 30-minute access token, a 7-day
-// refresh token rotated on every use, for at most 30 days per login.
+// refresh token rotated on every use, for at most 30 days per login. The
+// fifth is step 05 with its store of ended sessions: it differs from the
+// second only when the user logs out, so it runs only on the traces where
+// the user does (trace.logoutAllOn).
 var Schemes = []string{
 	"renew on every response (step 03)",
 	"near expiry + 30-day cap (step 05)",
 	"double token, refresh on a 401",
 	"double token, refresh ahead of exp",
+	"near expiry + 30-day cap + log out everywhere (step 05)",
 }
+
+// revocable is the index in Schemes of step 05 with ended sessions.
+const revocable = 4
 
 // Ahead is how close to its exp the proactive double-token client refreshes
 // an access token before sending it.
@@ -99,6 +106,9 @@ func Simulate(seeds, theftSeeds int) []Row {
 			n = theftSeeds
 		}
 		for si := range Schemes {
+			if si == revocable && tr.logoutAllOn == 0 {
+				continue // the same as step 05 without it: nobody logs out
+			}
 			for seed := 1; seed <= n; seed++ {
 				jobs = append(jobs, job{ti, si, uint64(seed)})
 			}
@@ -211,12 +221,13 @@ func (r Row) stolen() string {
 // A trace is a user's activity: when they send requests, how many at once,
 // and whether a thief copies their credential.
 type trace struct {
-	name       string
-	horizon    time.Duration
-	random     bool          // visits depend on the seed
-	theftAt    time.Duration // 0: no theft
-	accessOnly bool          // the thief copies the access token only, during the victim's first request on the day of theftAt
-	visits     func(rng *rand.Rand) []visit
+	name        string
+	horizon     time.Duration
+	random      bool          // visits depend on the seed
+	theftAt     time.Duration // 0: no theft
+	accessOnly  bool          // the thief copies the access token only, during the victim's first request on the day of theftAt
+	logoutAllOn time.Duration // > 0: the victim logs out everywhere (then in again) before their first visit on or after this day
+	visits      func(rng *rand.Rand) []visit
 }
 
 // visit is n parallel requests at one time after login.
@@ -283,6 +294,8 @@ func traces() []trace {
 		{name: "stolen on day 2, victim idle 10 days (days 3–12)", horizon: 35 * day, random: true, theftAt: theftAt,
 			visits: dailyVisits(35, func(d int) bool { return d >= 3 && d < 13 })},
 		{name: "stolen on day 2, victim weekly", horizon: 35 * day, random: true, theftAt: theftAt, visits: weeklyVisits(5)},
+		{name: "stolen on day 2, victim daily, notices on day 3 and logs out everywhere", horizon: 35 * day, random: true, theftAt: theftAt,
+			logoutAllOn: 3 * day, visits: dailyVisits(35, nil)},
 		{name: "access token only stolen on day 2, victim daily", horizon: 35 * day, random: true, theftAt: theftAt, accessOnly: true,
 			visits: dailyVisits(35, nil)},
 	}
@@ -326,10 +339,13 @@ var simSecret = []byte("simulation-secret-of-32-bytes!!!")
 // token only, when accessOnly: a single token is the only token).
 func newScheme(i int, now func() time.Time, user *transport) (simServer, simClient, func(rt *transport, accessOnly bool) simClient) {
 	switch i {
-	case 0, 1:
+	case 0, 1, revocable:
 		policy := EveryResponse
-		if i == 1 {
+		switch i {
+		case 1:
 			policy = NearExpiry
+		case revocable:
+			policy = NearExpiryRevocable
 		}
 		srv := NewSingleServer(simSecret, now, policy)
 		c := &SingleClient{Base: user, BaseURL: apiURL}
@@ -410,6 +426,7 @@ func simulate(tr trace, scheme int, seed uint64) run {
 		stolenAt     time.Time
 		lastStolenOK time.Time
 	)
+	loggedOutAll := tr.logoutAllOn == 0
 	for _, s := range steps {
 		clock.set(start.Add(s.at))
 		switch {
@@ -426,6 +443,16 @@ func simulate(tr trace, scheme int, seed uint64) run {
 				thiefDone = true
 			}
 		default:
+			if !loggedOutAll && s.at >= tr.logoutAllOn-2*time.Hour { // the day starts at 07:00
+				// The victim noticed: "log out everywhere" (nothing to end
+				// on the server for steps 03 and 05 without revocation:
+				// the victim only drops their copy), then a new login.
+				loggedOutAll = true
+				if l, ok := srv.(interface{ LogoutAll(user string) }); ok {
+					l.LogoutAll(demoUser)
+				}
+				login()
+			}
 			r.requests += s.n
 			failed := burst(ctx, client, user, s.n)
 			if failed > 0 {

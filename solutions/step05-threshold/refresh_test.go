@@ -147,7 +147,10 @@ func TestRenewalCap(t *testing.T) {
 func TestAMonthOfActivity(t *testing.T) {
 	clock := newTestClock(fakeNow)
 	srv := NewServer(testUsers(t), NewTokens(testSecret, clock.Now))
-	transport := NewTokenTransport(handlerTransport{srv}, login(t, srv))
+	first := login(t, srv)
+	_, firstClaims, err := parseClaims(first, testSecret, fakeNow)
+	require.NoError(t, err, "step 05 (token.go): the login's token")
+	transport := NewTokenTransport(handlerTransport{srv}, first)
 	client := &http.Client{Transport: transport}
 
 	var renewals []time.Time
@@ -157,6 +160,7 @@ func TestAMonthOfActivity(t *testing.T) {
 		if claims := renewedClaims(t, res, clock.Now()); claims != nil {
 			renewals = append(renewals, clock.Now())
 			assert.Equal(t, fakeNow, claims.AuthTime.UTC(), todoRenew+"auth_time is unchanged across renewals")
+			assert.Equal(t, firstClaims.SessionID, claims.SessionID, todoRenew+"sid is unchanged across renewals: one login, one session (a logout ends it whole)")
 			assert.False(t, claims.ExpiresAt.After(fakeNow.Add(30*day)), todoRenew+"no token outlives the cap")
 		}
 		clock.Advance(12 * time.Hour)

@@ -12,6 +12,7 @@ const TOKEN_KEY = 'token';
 let apiBase = ''; // from /config.json: the page never hard-codes a port
 let policy = { ttl: 0, renewBefore: 0, maxSession: 0 }; // from /config.json, in seconds
 let renewals = []; // the iat of every renewed token stored since the login
+let ended = null; // { sid, at, everywhere }: the session this page logged out of (issue 21)
 
 // nowSeconds is the page's clock. Every "now" of the page comes from
 // Date.now, so that the browser tests can move it with the server's
@@ -60,9 +61,13 @@ async function api(path, init = {}) {
   if (kept.stored) {
     renewals.push(claimsOf(kept.token).iat);
   }
+  // A refusal's reason, read before the row is logged: the row is the
+  // sign that the answer has been handled.
+  const refused = res.status === 401 && path.startsWith('/bbb');
+  const body = refused ? await res.clone().json().catch(() => ({})) : {};
   log(path, res.status, kept.token, kept.stored, kept.token ? null : whyNoToken(path, res.status, sent));
-  if (res.status === 401 && path.startsWith('/bbb')) {
-    sessionOver(sent);
+  if (refused) {
+    sessionOver(sent, typeof body.message === 'string' ? body.message : '');
   }
   return res;
 }
@@ -120,11 +125,18 @@ function whyNoToken(path, status, sent) {
 // sessionOver says why the guarded route answered 401: the token sent had
 // expired (no request came while it was in its renewal window), or it
 // reached the session cap, or the server refused it for another reason.
-function sessionOver(sent) {
+function sessionOver(sent, message = '') {
   const claims = sent && claimsOf(sent);
   let state = 'refused';
   let text = 'Not logged in: log in first.';
-  if (claims && nowSeconds() >= claims.exp && claims.exp >= claims.auth_time + policy.maxSession) {
+  if (claims && nowSeconds() < claims.exp && message.startsWith('session ended')) {
+    state = 'ended';
+    const mine = ended && ended.sid === claims.sid;
+    text = (mine ? `Session ended: you logged out${ended.everywhere ? ' everywhere' : ''} at ${formatTime(ended.at)}. ` :
+      'Session ended by a logout (on another page or device). ') +
+      'The token has not expired, but the server refuses every token of this login (its sid), ' +
+      'renewed ones too: the server said "' + message + '". Log in again.';
+  } else if (claims && nowSeconds() >= claims.exp && claims.exp >= claims.auth_time + policy.maxSession) {
     state = 'cap';
     text = `Session over: it reached its cap, ${formatSpan(policy.maxSession)} after the login at ` +
       `${formatTime(claims.auth_time)}. No renewal goes past it: log in again.`;
@@ -140,6 +152,28 @@ function sessionOver(sent) {
   session.dataset.state = state;
   session.textContent = text;
   session.hidden = false;
+}
+
+// logout ends the stored token's session on the server (POST
+// /user/logout), or every session of the user (POST /user/logout-all). The
+// page keeps the token on purpose, to show what the server now says of it:
+// call /bbb. (A real page would drop it now.)
+async function logout(everywhere) {
+  const sent = storedToken();
+  const res = await api(everywhere ? '/user/logout-all' : '/user/logout', { method: 'POST' });
+  const session = document.getElementById('session');
+  if (res.status === 204) {
+    ended = { sid: (claimsOf(sent) || {}).sid, at: nowSeconds(), everywhere };
+    session.dataset.state = 'logged-out';
+    session.textContent = `Logged out${everywhere ? ' everywhere: every session of this user that started before now has ended' : ': this session has ended, on every instance'}. ` +
+      'The page keeps the token to show the refusal: call /bbb.';
+  } else {
+    const body = await res.clone().json().catch(() => ({}));
+    session.dataset.state = res.status === 503 ? 'unavailable' : 'refused';
+    session.textContent = `Not logged out (${res.status}): ${body.message || 'no answer'}.`;
+  }
+  session.hidden = false;
+  showToken();
 }
 
 async function login(username, password) {
@@ -271,13 +305,21 @@ function drawTimeline(claims, now) {
   const opens = Math.max(claims.iat, claims.exp - policy.renewBefore);
   const expired = now >= claims.exp;
   const capped = claims.exp >= cap;
+  const endedAt = ended && ended.sid === claims.sid ? ended.at : 0; // logged out: the server refuses it
   timeline.replaceChildren(
     svg('line', { x1: PAD, y1: BAR_Y + BAR_H / 2, x2: right, y2: BAR_Y + BAR_H / 2, class: 'axis' }),
     svg('rect', {
       x: x(claims.iat), y: BAR_Y, width: x(claims.exp) - x(claims.iat), height: BAR_H,
-      class: expired ? 'life expired' : 'life', 'data-mark': 'life', 'data-state': expired ? 'expired' : 'valid',
+      class: expired ? 'life expired' : endedAt ? 'life ended' : 'life', 'data-mark': 'life',
+      'data-state': expired ? 'expired' : endedAt ? 'ended' : 'valid',
     }),
   );
+  if (endedAt) {
+    const mark = tick('logged-out', Math.floor(endedAt), x(endedAt), BAR_Y - 8, BAR_Y + BAR_H + 8);
+    mark.classList.add('logged-out');
+    mark.append(svg('title', {}, `logged out${ended.everywhere ? ' everywhere' : ''} at ${formatTime(endedAt)}: the server refuses this session from then on`));
+    timeline.append(mark);
+  }
   if (!expired) {
     timeline.append(svg('rect', {
       x: x(opens), y: BAR_Y + BAR_H / 2, width: x(claims.exp) - x(opens), height: BAR_H / 2,
@@ -405,6 +447,8 @@ async function main() {
   });
   document.getElementById('call-bbb').addEventListener('click', () => api('/bbb').catch(() => {}));
   document.getElementById('call-aaa').addEventListener('click', () => api('/aaa').catch(() => {}));
+  document.getElementById('logout').addEventListener('click', () => logout(false).catch(() => {}));
+  document.getElementById('logout-all').addEventListener('click', () => logout(true).catch(() => {}));
   document.getElementById('forget').addEventListener('click', () => {
     localStorage.removeItem(TOKEN_KEY);
     renewals = [];
