@@ -135,6 +135,10 @@ func TestCompareAcceptsATranslation(t *testing.T) {
 	assert.Empty(t, Compare(en, zh, allExist))
 	assert.Empty(t, Compare(NewPage("step09-demo/HINTS.md", enHINTS), NewPage("step09-demo/HINTS.zh-CN.md", zhHINTS), allExist))
 
+	// A section for Chinese readers only.
+	extra := edit(t, zhREADME, "## 运行\n", "## 运行\n\n<!-- zh-CN only: begin -->\n## 在中国大陆\n\n```sh\ngo env -w GOPROXY=https://goproxy.cn,direct\n```\n\n见 [go.work](../go.work)。\n<!-- zh-CN only: end -->\n")
+	assert.Empty(t, Compare(en, NewPage(zh.Path, extra), allExist))
+
 	// The English page where the Chinese one is not there yet.
 	zhEnglishLinks := strings.ReplaceAll(zhREADME, "HINTS.zh-CN.md", "HINTS.md")
 	assert.Empty(t, Compare(en, NewPage(zh.Path, zhEnglishLinks), func(p string) bool { return allExist(p) && p != "step09-demo/HINTS.zh-CN.md" }))
@@ -151,6 +155,10 @@ func TestCompareRefusesCarelessTranslations(t *testing.T) {
 		exists       func(string) bool
 		want, wantZh string // in the message: what differs, and the Chinese side's line
 	}{
+		{name: "a Chinese-only section not ended", zh: edit(t, zhREADME, "## 运行\n", "## 运行\n\n<!-- zh-CN only: begin -->\n\n## 镜像\n"),
+			want: "the Chinese-only section does not end (<!-- zh-CN only: end -->)", wantZh: "README.zh-CN.md:9"},
+		{name: "a Chinese-only section in the English page", en: edit(t, enREADME, "## Run it\n", "## Run it\n\n<!-- zh-CN only: begin -->\n<!-- zh-CN only: end -->\n"),
+			want: "a section only for Chinese readers belongs in the Chinese page", wantZh: "step09-demo/README.md:9"},
 		{name: "a command changed in the Chinese page", zh: edit(t, zhREADME, "go test ./...", "go test -v ./..."),
 			want: `fenced block 1 differs (code, commands and outputs are not translated): step09-demo/README.md:10 "go test ./..." / `, wantZh: `step09-demo/README.zh-CN.md:10 "go test -v ./..."`},
 		{name: "a command changed in the English page only", en: edit(t, enREADME, "go test ./...", "go test -race ./..."),

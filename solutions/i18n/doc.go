@@ -29,6 +29,11 @@
 // [English](X.md). The link between the two is left out of the
 // comparison of links.
 //
+// A Chinese page may add sections the English one lacks (the glossary and
+// the setup for mainland China in the root README.zh-CN.md), each between
+// the lines <!-- zh-CN only: begin --> and <!-- zh-CN only: end -->: they
+// are left out of the comparison.
+//
 // A failure is one line: both files, what differs, and the first
 // differing line of each.
 //

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"tokenrefresh/solutions/coursecheck"
@@ -51,6 +52,13 @@ func Compare(en, zh Page, exists func(string) bool) []string {
 	var problems []string
 	add := func(format string, args ...any) {
 		problems = append(problems, fmt.Sprintf("%s and %s: ", en.Path, zh.Path)+fmt.Sprintf(format, args...))
+	}
+	if l := markerLine(en); l > 0 {
+		add("%s: a section only for Chinese readers belongs in the Chinese page", en.at(l))
+	}
+	zh, err := withoutChineseOnly(zh)
+	if err != "" {
+		add("%s", err)
 	}
 	compareFences(en, zh, add)
 	compareHeadings(en, zh, add)
@@ -525,4 +533,53 @@ func checkSwitch(p, other Page, want string, add func(string, ...any)) {
 	}
 	rel := path.Base(other.Path)
 	add("%s does not link its sibling at its top: put [%s](%s) within its first %d lines", p.Path, want, rel, topLines)
+}
+
+// --- sections only for Chinese readers
+
+// A Chinese page may hold sections the English one has not: the glossary,
+// the setup for learners in mainland China. Each stands between these
+// markers, on lines of their own, and is left out of the comparison.
+const (
+	chineseOnlyBegin = "<!-- zh-CN only: begin -->"
+	chineseOnlyEnd   = "<!-- zh-CN only: end -->"
+)
+
+// markerLine is the first line of p with a marker of a Chinese-only
+// section, or 0.
+func markerLine(p Page) int {
+	for i, l := range p.Lines {
+		if t := strings.TrimSpace(l); t == chineseOnlyBegin || t == chineseOnlyEnd {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// withoutChineseOnly returns zh with its Chinese-only sections blanked
+// (the line numbers stay), or a problem with its markers.
+func withoutChineseOnly(zh Page) (Page, string) {
+	out := Page{Path: zh.Path, Lines: slices.Clone(zh.Lines)}
+	begin := 0 // the line of the open section's begin marker
+	for i, l := range zh.Lines {
+		switch strings.TrimSpace(l) {
+		case chineseOnlyBegin:
+			if begin > 0 {
+				return zh, fmt.Sprintf("%s: a Chinese-only section begins inside the one that begins at line %d", zh.at(i+1), begin)
+			}
+			begin = i + 1
+		case chineseOnlyEnd:
+			if begin == 0 {
+				return zh, fmt.Sprintf("%s: a Chinese-only section ends that did not begin (%s)", zh.at(i+1), chineseOnlyBegin)
+			}
+			for j := begin - 1; j <= i; j++ {
+				out.Lines[j] = ""
+			}
+			begin = 0
+		}
+	}
+	if begin > 0 {
+		return zh, fmt.Sprintf("%s: the Chinese-only section does not end (%s)", zh.at(begin), chineseOnlyEnd)
+	}
+	return out, ""
 }
