@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,7 +103,13 @@ func zhHints(t *testing.T, c *course, step string) {
 		}
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(c.root, step, hintsFileZH), []byte(b.String()), 0o644))
-	for _, args := range [][]string{{"add", "."}, {"-c", "user.name=course", "-c", "user.email=course@example.com", "commit", "-q", "-m", "zh hints"}} {
+	gitCommit(t, c, "zh hints")
+}
+
+// gitCommit commits every change of the clone c.
+func gitCommit(t *testing.T, c *course, message string) {
+	t.Helper()
+	for _, args := range [][]string{{"add", "-A", "."}, {"-c", "user.name=course", "-c", "user.email=course@example.com", "commit", "-q", "-m", message}} {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = c.root
 		out, err := cmd.CombinedOutput()
@@ -118,6 +125,10 @@ func TestHintInChinese(t *testing.T) {
 	var clone bytes.Buffer
 	c := cloneCourse(t, &clone)
 	zhHints(t, c, "step02-guard")
+	// Step 03 without Chinese hints, whether or not the course has them.
+	if err := os.Remove(filepath.Join(c.root, "step03-refresh", hintsFileZH)); err == nil {
+		gitCommit(t, c, "step 03 untranslated")
+	}
 	t.Chdir(c.root)
 	t.Setenv("LC_ALL", "")
 	t.Setenv("LC_MESSAGES", "")
@@ -168,4 +179,31 @@ func TestHintInChinese(t *testing.T) {
 	out = hint("step02", "1")
 	assert.Contains(t, out, "没有更多了。step02-guard/HINTS.zh-CN.md 里有全部提示。")
 	assert.True(t, slices.Contains(strings.Split(out, "\n"), fmt.Sprintf("这是 TODO 1 (bearer.go) 的第 %d 条中文提示。", n)))
+}
+
+// TestLaddersZH: where a step has Chinese hints, hint finds a Chinese
+// ladder for every TODO, of as many rungs as the English one (else it
+// shows the English rungs).
+func TestLaddersZH(t *testing.T) {
+	c, err := openAt(mustRoot(t), nil, nil)
+	require.NoError(t, err)
+	translated := 0
+	for _, name := range c.steps {
+		s, err := c.loadStep(name)
+		require.NoError(t, err)
+		if _, err := fs.Stat(s.files, hintsFileZH); err != nil {
+			continue
+		}
+		translated++
+		for _, n := range s.todos.Numbers() {
+			l := labelOf(n, s.todos[n])
+			en, err := readLadder(s.files, name, l)
+			require.NoError(t, err)
+			zh, ok := readLadderZH(s.files, l)
+			if assert.True(t, ok, "%s/%s: no ladder for %s, or the file does not parse", name, hintsFileZH, l) {
+				assert.Len(t, zh.Rungs, len(en.Rungs), "%s/%s: the rungs of %s", name, hintsFileZH, l)
+			}
+		}
+	}
+	t.Logf("%d of %d steps have Chinese hints", translated, len(c.steps))
 }

@@ -435,17 +435,16 @@ func compareLinks(en, zh Page, exists func(string) bool, add func(string, ...any
 			len(a), len(b), i+1, side(en, a), side(zh, b))
 		break
 	}
-	// The Chinese page sends its reader to Chinese pages where there are.
+	// The Chinese page sends its reader to Chinese pages where there are
+	// (each such link is a problem of its own: the fix is one per link).
 	for _, l := range links(zh) {
 		t := fileTarget(zh.Path, l.target)
 		switch {
 		case t == "" || t == en.Path:
 		case IsChinese(t) && !exists(t):
 			add("%s links %s, which does not exist: link the English page %s until it is translated", zh.at(l.line), t, englishOf(t))
-			return
 		case strings.HasSuffix(t, ".md") && !IsChinese(t) && exists(Sibling(t)):
 			add("%s links %s, which has a Chinese sibling: link %s", zh.at(l.line), t, Sibling(t))
-			return
 		}
 	}
 }
