@@ -6,6 +6,9 @@
 //   - the fenced code blocks: the same count, order and bytes (commands
 //     and their outputs are not translated; neither are the diagrams'
 //     blocks);
+//   - the markers above them (<!-- illustrative: … -->, <!-- replayed by
+//     … -->), byte for byte: the README check (solutions/readme) replays
+//     the English page's transcripts only, which stand for both;
 //   - the TODO table (the table whose first header cell is "TODO"): each
 //     row's TODO number and file, and the `code spans` of its last column
 //     (the tests that check it), in order;

@@ -61,6 +61,7 @@ func Compare(en, zh Page, exists func(string) bool) []string {
 		add("%s", err)
 	}
 	compareFences(en, zh, add)
+	compareMarkers(en, zh, add)
 	compareHeadings(en, zh, add)
 	compareTODOTables(en, zh, add)
 	if path.Base(en.Path) == coursecheck.HintsFile {
@@ -125,6 +126,55 @@ func prose(lines []string) []bool {
 
 func compareFences(en, zh Page, add func(string, ...any)) {
 	compareFenceLists("fenced block", en, zh, fences(en.Lines, 1), fences(zh.Lines, 1), add)
+}
+
+// markerRE is a transcript's marker for the README check
+// (solutions/readme): <!-- illustrative: why --> or <!-- replayed by … -->.
+var markerRE = regexp.MustCompile(`^<!--\s*(illustrative|replayed by)\b`)
+
+// blockMarker is the marker line just above the fence at line (1-based),
+// blank lines aside: its line number, or 0.
+func blockMarker(p Page, line int) int {
+	for j := line - 2; j >= 0; j-- {
+		t := strings.TrimSpace(p.Lines[j])
+		if t == "" {
+			continue
+		}
+		if markerRE.MatchString(t) {
+			return j + 1
+		}
+		return 0
+	}
+	return 0
+}
+
+// compareMarkers: each fenced block has the same marker above it in both
+// pages (or none), byte for byte: the README check replays the English
+// page only, and the Chinese page's blocks are the same.
+func compareMarkers(en, zh Page, add func(string, ...any)) {
+	a, b := fences(en.Lines, 1), fences(zh.Lines, 1)
+	for i := 0; i < min(len(a), len(b)); i++ {
+		la, lb := blockMarker(en, a[i].line), blockMarker(zh, b[i].line)
+		ta, tb := "", ""
+		if la > 0 {
+			ta = en.Lines[la-1]
+		}
+		if lb > 0 {
+			tb = zh.Lines[lb-1]
+		}
+		if ta == tb {
+			continue
+		}
+		side := func(p Page, l, fence int) string {
+			if l == 0 {
+				return p.none(fmt.Sprintf("marker above the block at line %d", fence))
+			}
+			return p.at(l)
+		}
+		add("the marker of fenced block %d (<!-- illustrative: … --> or <!-- replayed by … -->, not translated): %s / %s",
+			i+1, side(en, la, a[i].line), side(zh, lb, b[i].line))
+		return
+	}
 }
 
 func compareFenceLists(what string, en, zh Page, a, b []fence, add func(string, ...any)) {
