@@ -169,9 +169,20 @@ func (r *Row) add(x run) {
 }
 
 // Table renders rows as a Markdown table.
-func Table(rows []Row) string {
+func Table(rows []Row) string { return TableIn("en", rows) }
+
+// TableHeaders are the table's header rows, by language: the README
+// (en) and its Chinese sibling (zh). The rows under them are the same in
+// both.
+var TableHeaders = map[string]string{
+	"en": "| trace | scheme | user requests | tokens signed | extra round trips | forced re-logins (why) | 401s the user saw | stolen credential usable |",
+	"zh": "| 场景 | 方案 | 用户请求数 | 签发的 token 数 | 额外往返次数 | 被迫重新登录次数（原因） | 用户看到的 401 次数 | 被盗凭证可用时长 |",
+}
+
+// TableIn is Table with the header of a language of TableHeaders.
+func TableIn(lang string, rows []Row) string {
 	var b strings.Builder
-	b.WriteString("| trace | scheme | user requests | tokens signed | extra round trips | forced re-logins (why) | 401s the user saw | stolen credential usable |\n")
+	b.WriteString(TableHeaders[lang] + "\n")
 	b.WriteString("|---|---|--:|--:|--:|---|--:|---|\n")
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var update = flag.Bool("update", false, "rewrite the simulation table in step05-threshold/README.md")
+var update = flag.Bool("update", false, "rewrite the simulation table in step05-threshold/README.md and its Chinese sibling")
 
 const (
 	readmePath = "../../step05-threshold/README.md"
@@ -120,22 +120,64 @@ func TestSimulationFindings(t *testing.T) {
 	}
 }
 
-// TestREADMETable fails when the table in step05-threshold/README.md is not
-// what the simulation prints. Run with -update to rewrite it.
+// TestREADMETable fails when the table in step05-threshold/README.md (and
+// in its Chinese sibling README.zh-CN.md, where there is one) is not what
+// the simulation prints. Run with -update to rewrite it, in both.
 func TestREADMETable(t *testing.T) {
 	skipUnderRace(t)
-	raw, err := os.ReadFile(readmePath)
-	require.NoError(t, err)
-	readme := string(raw)
+	for lang, path := range readmePaths {
+		raw, err := os.ReadFile(path)
+		if lang != "en" && os.IsNotExist(err) {
+			continue // not translated yet
+		}
+		require.NoError(t, err)
+		want := TableIn(lang, tableRows())
+		updated, got, ok := spliceTable(string(raw), want)
+		require.True(t, ok, "%s must hold the markers %q and %q", path, tableBegin, tableEnd)
+		if *update {
+			require.NoError(t, os.WriteFile(path, []byte(updated), 0o644))
+			continue
+		}
+		assert.Equal(t, want, got, "%s: its table differs from the simulation: run go test ./solutions/compare -update", path)
+	}
+}
+
+// readmePaths are the pages that show the table, by language.
+var readmePaths = map[string]string{
+	"en": readmePath,
+	"zh": strings.TrimSuffix(readmePath, ".md") + ".zh-CN.md",
+}
+
+// spliceTable puts table between the markers of readme: it returns the
+// page with the table, the table it held, and whether it has the markers.
+func spliceTable(readme, table string) (updated, old string, ok bool) {
 	begin := strings.Index(readme, tableBegin)
 	end := strings.Index(readme, tableEnd)
-	require.True(t, begin >= 0 && end > begin, "%s must hold the markers %q and %q", readmePath, tableBegin, tableEnd)
-
-	want := Table(tableRows())
-	got := readme[begin+len(tableBegin) : end]
-	if *update {
-		require.NoError(t, os.WriteFile(readmePath, []byte(readme[:begin+len(tableBegin)]+want+readme[end:]), 0o644))
-		return
+	if begin < 0 || end < begin {
+		return readme, "", false
 	}
-	assert.Equal(t, want, got, "the README's table differs from the simulation: run go test ./solutions/compare -update")
+	return readme[:begin+len(tableBegin)] + table + readme[end:], readme[begin+len(tableBegin) : end], true
+}
+
+// TestTableLanguages: each language's table has the header of as many
+// columns, over the same rows (issue 23: -update writes the table into
+// the README and its Chinese sibling).
+func TestTableLanguages(t *testing.T) {
+	rows := []Row{{Trace: "daily user, 30 days", Scheme: Schemes[0]}}
+	en := strings.SplitN(TableIn("en", rows), "\n", 2)
+	for lang := range readmePaths {
+		require.Contains(t, TableHeaders, lang)
+		got := strings.SplitN(TableIn(lang, rows), "\n", 2)
+		assert.Equal(t, strings.Count(en[0], "|"), strings.Count(got[0], "|"), "%s: the header's columns", lang)
+		assert.Equal(t, en[1], got[1], "%s: the rows are the same in every language", lang)
+	}
+	assert.Equal(t, Table(rows), TableIn("en", rows))
+
+	page := "# Step\n\n" + tableBegin + "old\n" + tableEnd + "\nafter\n"
+	updated, old, ok := spliceTable(page, "new\n")
+	require.True(t, ok)
+	assert.Equal(t, "old\n", old)
+	assert.Equal(t, "# Step\n\n"+tableBegin+"new\n"+tableEnd+"\nafter\n", updated)
+	_, _, ok = spliceTable("# Step\n", "new\n")
+	assert.False(t, ok)
 }

@@ -16,8 +16,9 @@ type course struct {
 	root           string   // the folder that holds go.work
 	steps          []string // the step folders go.work uses, in order: step01-login, …
 	stdout, stderr io.Writer
-	color          bool // stdout is a terminal and NO_COLOR is not set
-	terminal       bool // stdout is a terminal: watch clears the screen
+	color          bool   // stdout is a terminal and NO_COLOR is not set
+	terminal       bool   // stdout is a terminal: watch clears the screen
+	lang           string // langEN or langZH: the language of its own sentences ("" is English)
 }
 
 // open finds the course from the working directory.

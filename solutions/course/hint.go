@@ -65,7 +65,7 @@ func (c *course) hint(ctx context.Context, args []string) error {
 		}
 		if stepName == "" {
 			if st.Next == nil {
-				fmt.Fprintln(c.stdout, "Every step is done: there is no hint to give.")
+				fmt.Fprintln(c.stdout, c.msg("no hint"))
 				return nil
 			}
 			stepName = st.Next.Step
@@ -78,11 +78,11 @@ func (c *course) hint(ctx context.Context, args []string) error {
 				n = s.TODOs[0].N
 			}
 			if n == 0 {
-				why := "no failing test names a TODO"
+				why := c.msg("why no failure")
 				if s.BuildFailed {
-					why = "it does not build, so no test names a TODO yet"
+					why = c.msg("why no build")
 				}
-				fmt.Fprintf(c.stdout, "%s: %s. Name the TODO you want a hint for: %s hint %s 1\n", stepName, why, cmdName, stepName[:len("step00")])
+				fmt.Fprintln(c.stdout, c.msg("name the todo", stepName, why, cmdName, stepName[:len("step00")]))
 				return nil
 			}
 		}
@@ -105,6 +105,16 @@ func (c *course) showRung(stepName string, n int) error {
 	if err != nil {
 		return err
 	}
+	hintsFile := coursecheck.HintsFile
+	if c.lang == langZH {
+		// The Chinese ladder where the step has one, else the English
+		// one, saying so.
+		if zh, ok := readLadderZH(s.files, label); ok && len(zh.Rungs) == len(ladder.Rungs) {
+			ladder, hintsFile = zh, hintsFileZH
+		} else {
+			fmt.Fprintln(c.stdout, c.msg("not translated", stepName, coursecheck.HintsFile))
+		}
+	}
 
 	p, err := c.readProgress()
 	if err != nil {
@@ -123,14 +133,14 @@ func (c *course) showRung(stepName string, n int) error {
 		}
 	}
 	rung := ladder.Rungs[shown-1]
-	fmt.Fprintf(c.stdout, "%s, %s — hint %d of %d: %s\n\n%s\n\n", stepName, label, shown, len(ladder.Rungs), c.paint(bold, rung.Title), rung.Body)
+	fmt.Fprintf(c.stdout, "%s\n\n%s\n\n", c.msg("rung", stepName, label, shown, len(ladder.Rungs), c.paint(bold, rung.Title)), rung.Body)
 	switch {
 	case last:
-		fmt.Fprintf(c.stdout, "That was the last hint for %s: there are no more. %s/%s shows every ladder.\n", label, stepName, coursecheck.HintsFile)
+		fmt.Fprintln(c.stdout, c.msg("no more", label, stepName, hintsFile))
 	case shown == len(ladder.Rungs):
-		fmt.Fprintf(c.stdout, "That is the last hint for %s.\n", label)
+		fmt.Fprintln(c.stdout, c.msg("last", label))
 	default:
-		fmt.Fprintf(c.stdout, "Still stuck? %s hint %s %d shows the next one (%d left).\n", cmdName, stepName[:len("step00")], n, len(ladder.Rungs)-shown)
+		fmt.Fprintln(c.stdout, c.msg("next rung", cmdName, stepName[:len("step00")], n, len(ladder.Rungs)-shown))
 	}
 	return nil
 }
@@ -151,6 +161,26 @@ func readLadder(files fs.FS, stepName string, l coursecheck.Label) (coursecheck.
 		return coursecheck.Ladder{}, fmt.Errorf("%s/%s has no hint ladder for %s", stepName, coursecheck.HintsFile, l)
 	}
 	return ladders[i], nil
+}
+
+// readLadderZH reads TODO l's ladder from the step's Chinese hints
+// (HINTS.zh-CN.md, as committed); ok is false when the step has none, or
+// none for l, or they do not parse (the parity check of solutions/i18n
+// says why).
+func readLadderZH(files fs.FS, l coursecheck.Label) (coursecheck.Ladder, bool) {
+	hints, err := fs.ReadFile(files, hintsFileZH)
+	if err != nil {
+		return coursecheck.Ladder{}, false
+	}
+	ladders, err := coursecheck.ParseHintsIn(hintsFileZH, string(hints))
+	if err != nil {
+		return coursecheck.Ladder{}, false
+	}
+	i := slices.IndexFunc(ladders, func(ladder coursecheck.Ladder) bool { return ladder.Label == l })
+	if i < 0 || len(ladders[i].Rungs) == 0 {
+		return coursecheck.Ladder{}, false
+	}
+	return ladders[i], true
 }
 
 func (c *course) readProgress() (*progress, error) {

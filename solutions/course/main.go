@@ -45,8 +45,10 @@ Commands:
                       your changes to it (asks first; -yes without asking)
 
 Flags:
-  -json   print the status as JSON (for instructors)
-  -h      print this help
+  -json     print the status as JSON (for instructors)
+  -lang zh  speak Chinese (-lang en: English); by default, the language
+            of LC_ALL, LC_MESSAGES or LANG (zh_CN.UTF-8: Chinese)
+  -h        print this help
 
 Run it from the repository root (where go.work is), or below it.
 `
@@ -88,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags.SetOutput(io.Discard)
 	asJSON := flags.Bool("json", false, "")
 	yes := flags.Bool("yes", false, "")
+	var lang langFlag
+	flags.Var(&lang, "lang", "")
 	rest, err := parseFlags(flags, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, usage)
@@ -111,6 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	c.lang = chooseLang(lang)
 	switch cmd {
 	case "status":
 		if len(rest) > 0 {

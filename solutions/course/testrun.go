@@ -60,7 +60,7 @@ func (c *course) runStepTests(ctx context.Context, s *step) (*coursecheck.Result
 	}
 
 	if s.race {
-		fmt.Fprintf(c.stderr, "%s: go test -race ./... (its README's \"Done when\" asks for -race; the race detector makes the run slower, and the first run builds every package again for it)\n", s.name)
+		fmt.Fprintln(c.stderr, c.msg("race run", s.name))
 	}
 	stdout, stderr, err := coursecheck.RunTestsRaw(ctx, s.dir, args...)
 	if err != nil {
@@ -73,7 +73,7 @@ func (c *course) runStepTests(ctx context.Context, s *step) (*coursecheck.Result
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(c.stderr, "%s: the result is not kept for the next run: %v\n", s.name, err)
+		fmt.Fprintln(c.stderr, c.msg("not kept", s.name, err))
 	}
 	return coursecheck.ParseRun(stdout, stderr), false, nil
 }

@@ -59,34 +59,34 @@ func (c *course) printSteps(w io.Writer, st *Status) {
 	for _, s := range st.Steps {
 		filled := barWidth * s.Done / max(s.Total, 1)
 		bar := "[" + strings.Repeat("#", filled) + strings.Repeat("-", barWidth-filled) + "]"
-		state, colour := s.State, dim
+		state, colour := c.msg("state."+s.State), dim
 		switch s.State {
 		case stateDone:
 			colour = green
 		case stateInProgress:
 			colour = yellow
 		}
-		count := fmt.Sprintf("%d of %d TODOs", s.Done, s.Total)
+		count := c.msg("count", s.Done, s.Total)
 		switch {
 		case s.BuildFailed:
-			count = "does not build"
+			count = c.msg("no build")
 		case len(s.SkippedTests) > 0 && s.Done == s.Total:
-			count += ", browser test skipped"
+			count += c.msg("browser skipped")
 		}
 		var notes []string
 		if s.Tested && s.Race {
 			notes = append(notes, "-race")
 		}
 		if s.Cached {
-			notes = append(notes, "cached")
+			notes = append(notes, c.msg("note.cached"))
 		}
 		if len(notes) > 0 {
 			count += c.paint(dim, "  ("+strings.Join(notes, ", ")+")")
 		}
-		fmt.Fprintf(w, "%-*s  %s  %s  %s\n", width, s.Step, c.paint(colour, bar), c.paint(colour, fmt.Sprintf("%-11s", state)), count)
+		fmt.Fprintf(w, "%-*s  %s  %s  %s\n", width, s.Step, c.paint(colour, bar), c.paint(colour, padRight(state, 11)), count)
 	}
 	if slices.ContainsFunc(st.Steps, func(s *StepStatus) bool { return s.Cached }) {
-		fmt.Fprintln(w, c.paint(dim, "(cached: the step's files have not changed since its tests last ran; that run's result is shown)"))
+		fmt.Fprintln(w, c.paint(dim, c.msg("cached legend")))
 	}
 }
 
@@ -94,29 +94,29 @@ func (c *course) printSteps(w io.Writer, st *Status) {
 // asks, the failure to look at, and the commands that help.
 func (c *course) printNext(w io.Writer, next *Next, withWatch bool) {
 	if next == nil {
-		fmt.Fprintln(w, c.paint(green, "Every step is done. Well done!"))
+		fmt.Fprintln(w, c.paint(green, c.msg("all done")))
 		return
 	}
 	switch {
 	case next.TODO != nil:
-		fmt.Fprintf(w, "Next: %s, %s: %s\n", next.Step, c.paint(bold, next.TODO.Label()), capLine(next.TODO.What, maxWhat))
+		fmt.Fprintln(w, c.msg("next todo", next.Step, c.paint(bold, next.TODO.Label()), capLine(next.TODO.What, maxWhat)))
 	default:
-		fmt.Fprintf(w, "Next: %s\n", next.Step)
+		fmt.Fprintln(w, c.msg("next step", next.Step))
 	}
 	if f := next.Failure; f != nil {
 		what := "fails"
 		switch {
 		case f.Test == "":
-			what = "does not build"
+			what = "no build at"
 		case f.Skipped:
 			what = "skipped"
 		}
-		fmt.Fprintf(w, "  %s %s:\n    %s\n", or(f.Test, "the step"), what, c.paint(red, f.Message))
+		fmt.Fprintf(w, "%s\n    %s\n", c.msg(what, or(f.Test, c.msg("the step"))), c.paint(red, f.Message))
 	}
-	fmt.Fprintf(w, "  (cd %s && go test ./...) shows every failure.\n", next.Step)
-	fmt.Fprintf(w, "Stuck? %s hint (one hint per call)\n", cmdName)
+	fmt.Fprintln(w, c.msg("every failure", next.Step))
+	fmt.Fprintln(w, c.msg("stuck", cmdName))
 	if withWatch {
-		fmt.Fprintf(w, "Tests again on every save: %s watch\n", cmdName)
+		fmt.Fprintln(w, c.msg("watch hint", cmdName))
 	}
 }
 

@@ -84,7 +84,7 @@ func (c *course) watch(ctx context.Context, opts watchOptions) error {
 			opts.onShown(st.Steps[i])
 		}
 		if st.Steps[i].State == stateDone {
-			fmt.Fprintf(c.stdout, "%s is done.\n", name)
+			fmt.Fprintln(c.stdout, c.msg("step done", name))
 			if st, err = c.computeStatus(ctx); ctx.Err() != nil {
 				return nil
 			} else if err != nil {
@@ -112,7 +112,7 @@ func (c *course) watch(ctx context.Context, opts watchOptions) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%s changed: testing…\n", name)
+		fmt.Fprintln(c.stdout, c.msg("changed", name))
 		r, cached, err := c.runStepTests(ctx, s)
 		if ctx.Err() != nil {
 			return nil
@@ -146,7 +146,7 @@ func (c *course) showWatch(st *StepStatus, poll time.Duration) {
 	c.printSteps(&b, &Status{Steps: []*StepStatus{st}})
 	fmt.Fprintln(&b)
 	c.printNext(&b, st.next(), false)
-	fmt.Fprintf(&b, "\nWatching %s: the tests run again when you save a file of it (%s). Ctrl-C stops.\n", st.Step, time.Now().Format("15:04:05"))
+	fmt.Fprintf(&b, "\n%s\n", c.msg("watching", st.Step, time.Now().Format("15:04:05")))
 	c.stdout.Write(b.Bytes())
 }
 

@@ -26,7 +26,9 @@ type Rung struct {
 
 var (
 	ladderRE = regexp.MustCompile(`^## TODO (\d+) \(([\w./-]+)\)$`)
-	rungRE   = regexp.MustCompile(`^### Hint (\d+): (\S.*)$`)
+	// rungRE is a rung's heading: "### Hint 2: The approach", or, in a
+	// page's Chinese sibling (HINTS.zh-CN.md), "### 提示 2：思路".
+	rungRE = regexp.MustCompile(`^### (?:Hint (\d+): |提示 ?(\d+) ?[:：] ?)(\S.*)$`)
 )
 
 // ParseHints reads the hint ladders of a step's HINTS.md: a title and an
@@ -46,6 +48,12 @@ var (
 // another "##" or "###" heading, or text between a ladder's heading and
 // its first rung, is an error.
 func ParseHints(hints string) ([]Ladder, error) {
+	return ParseHintsIn(HintsFile, hints)
+}
+
+// ParseHintsIn is ParseHints for a file of another name (the Chinese
+// sibling, HINTS.zh-CN.md): its errors name that file.
+func ParseHintsIn(file, hints string) ([]Ladder, error) {
 	var ladders []Ladder
 	var rung *Rung // the rung being read
 	var body []string
@@ -61,7 +69,7 @@ func ParseHints(hints string) ([]Ladder, error) {
 	for i, line := range strings.Split(hints, "\n") {
 		line = strings.TrimRight(line, " \t\r")
 		where := func(format string, args ...any) error {
-			return fmt.Errorf("%s:%d: %s", HintsFile, i+1, fmt.Sprintf(format, args...))
+			return fmt.Errorf("%s:%d: %s", file, i+1, fmt.Sprintf(format, args...))
 		}
 		if strings.HasPrefix(strings.TrimLeft(line, " \t"), "```") {
 			fenced = !fenced
@@ -103,10 +111,10 @@ func ParseHints(hints string) ([]Ladder, error) {
 			if m == nil {
 				return nil, where("%q in the ladder of %s: a rung's heading is \"### Hint %d: title\"", line, l.Label, len(l.Rungs)+1)
 			}
-			if k, err := strconv.Atoi(m[1]); err != nil || k != len(l.Rungs)+1 {
+			if k, err := strconv.Atoi(m[1] + m[2]); err != nil || k != len(l.Rungs)+1 {
 				return nil, where("%q: the rungs of %s are numbered 1, 2, 3, …: this one is hint %d", line, l.Label, len(l.Rungs)+1)
 			}
-			rung = &Rung{Title: strings.TrimSpace(m[2])}
+			rung = &Rung{Title: strings.TrimSpace(m[3])}
 		case rung != nil:
 			body = append(body, line)
 		case len(ladders) > 0 && line != "":

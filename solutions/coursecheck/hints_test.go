@@ -40,6 +40,8 @@ func TestParseHints(t *testing.T) {
 			[]Ladder{{Label{1, "a.go"}, []Rung{{"The code", "```sh\n# a comment\n## not a heading\n```"}}}}, ""},
 		{"an empty rung", readme("## TODO 1 (a.go)", "### Hint 1: Empty", "", "### Hint 2: Full", "x"),
 			[]Ladder{{Label{1, "a.go"}, []Rung{{"Empty", ""}, {"Full", "x"}}}}, ""},
+		{"a Chinese sibling's rungs (issue 23)", readme("## TODO 1 (a.go)", "### 提示 1：从哪里看", "x", "### 提示 2: 思路", "y"),
+			[]Ladder{{Label{1, "a.go"}, []Rung{{"从哪里看", "x"}, {"思路", "y"}}}}, ""},
 		{"no ladders", readme("# Step 01 — hints", "", "None yet."), nil, ""},
 		{"another heading", readme("## TODO 1 (a.go)", rung(1, "x", "y"), "## Going further", "z"),
 			nil, `HINTS.md:7: "## Going further": this file holds only ladders`},
