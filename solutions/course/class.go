@@ -101,9 +101,9 @@ type class struct {
 // row is a learner's last report, its times on the class's clock.
 type row struct {
 	Report
-	Since   time.Time `json:"since"`              // on the TODO since
-	RanAt   time.Time `json:"ran_at,omitzero"`    // the last test run
-	Seen    time.Time `json:"seen"`               // when the report came
+	Since   time.Time `json:"since"`             // on the TODO since
+	RanAt   time.Time `json:"ran_at,omitzero"`   // the last test run
+	Seen    time.Time `json:"seen"`              // when the report came
 	Rejoins int       `json:"rejoins,omitempty"` // reports after the first, for the tests and the curious
 }
 

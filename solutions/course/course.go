@@ -17,8 +17,8 @@ type course struct {
 	root           string   // the folder that holds go.work
 	steps          []string // the step folders go.work uses, in order: step01-login, …
 	stdout, stderr io.Writer
-	color          bool // stdout is a terminal and NO_COLOR is not set
-	terminal       bool // stdout is a terminal: watch clears the screen
+	color          bool             // stdout is a terminal and NO_COLOR is not set
+	terminal       bool             // stdout is a terminal: watch clears the screen
 	name           string           // -name: the learner's name, for the class
 	now            func() time.Time // the clock; nil: time.Now
 	warnedTimeline bool             // observe said it cannot keep the timeline
