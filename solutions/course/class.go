@@ -31,7 +31,7 @@ const (
 	// maxReportBytes bounds a report's body: a report is well under 2 KiB.
 	maxReportBytes = 8 << 10
 	// maxNameRunes bounds a learner's name.
-	maxNameRunes = 40
+	maxNameRunes = 64
 	// maxSpan bounds any duration in a report (a course is not a month).
 	maxSpan = 30 * 24 * time.Hour
 	// defaultStuck is after how long on one TODO a learner is flagged.
