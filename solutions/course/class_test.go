@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -384,4 +387,49 @@ func TestClassUsage(t *testing.T) {
 		var ue usageError
 		assert.ErrorAs(t, err, &ue, "%q", args)
 	}
+}
+
+// TestClassCommand runs course class as the instructor does: it prints
+// the page's address and a fresh code, takes a learner's report, and
+// stops cleanly on Ctrl-C, the state written.
+func TestClassCommand(t *testing.T) {
+	var out bytes.Buffer
+	c, err := openAt(mustRoot(t), &out, &out)
+	require.NoError(t, err)
+	state := filepath.Join(t.TempDir(), "class.json")
+	ctx, cancel := context.WithCancel(t.Context())
+	addrs := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- c.class(ctx, classOptions{addr: "127.0.0.1:0", state: state, ready: func(addr string) { addrs <- addr }})
+	}()
+	var addr string
+	select {
+	case addr = <-addrs:
+	case err := <-done:
+		require.FailNow(t, "course class ended", "%v", err)
+	}
+	printed := out.String()
+	m := regexp.MustCompile(`Class code: ([a-z2-9]{5}-[a-z2-9]{5})\n`).FindStringSubmatch(printed)
+	require.NotNil(t, m, "the code is printed: %s", printed)
+	code := m[1]
+	_, port, _ := net.SplitHostPort(addr)
+	assert.Contains(t, printed, "http://127.0.0.1:"+port+"/")
+	assert.Contains(t, printed, "watch -class http://127.0.0.1:"+port+" -code "+code+" -name ")
+	assert.Contains(t, printed, "listening on this machine only")
+
+	cols := courseColumns(t)
+	cc, err := newClassClient("http://"+addr, code, "ada")
+	require.NoError(t, err)
+	require.NoError(t, cc.send(t.Context(), aReport(cols, "ada", time.Now())))
+	other, err := newClassCode()
+	require.NoError(t, err)
+	assert.NotEqual(t, code, other, "a new code for each class")
+
+	cancel()
+	require.NoError(t, <-done, "Ctrl-C stops the class cleanly")
+	data, err := os.ReadFile(state)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"code": "`+code+`"`)
+	assert.Contains(t, string(data), `"name": "ada"`)
 }
