@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"tokenrefresh/solutions/coursecheck"
 )
@@ -16,9 +17,13 @@ type course struct {
 	root           string   // the folder that holds go.work
 	steps          []string // the step folders go.work uses, in order: step01-login, …
 	stdout, stderr io.Writer
-	color          bool   // stdout is a terminal and NO_COLOR is not set
-	terminal       bool   // stdout is a terminal: watch clears the screen
-	lang           string // langEN or langZH: the language of its own sentences ("" is English)
+	color          bool             // stdout is a terminal and NO_COLOR is not set
+	terminal       bool             // stdout is a terminal: watch clears the screen
+	lang           string           // langEN or langZH: the language of its own sentences ("" is English)
+	name           string           // -name: the learner's name, for the class
+	now            func() time.Time // the clock; nil: time.Now
+	warnedTimeline bool             // observe said it cannot keep the timeline
+	classDown      bool             // watch said the class does not take its status
 }
 
 // open finds the course from the working directory.

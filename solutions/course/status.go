@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"tokenrefresh/solutions/coursecheck"
 )
@@ -22,6 +25,13 @@ const (
 type Status struct {
 	Steps []*StepStatus `json:"steps"`
 	Next  *Next         `json:"next"` // nil when every step is done
+
+	// For the class view (course class; see observe).
+	Name      string     `json:"name,omitempty"` // -name
+	At        time.Time  `json:"at"`             // when this status was made
+	HintsUsed int        `json:"hints_used"`     // rungs of hint ladders shown, every TODO
+	LastRun   *time.Time `json:"last_run,omitempty"`
+	Took      []Took     `json:"took,omitempty"` // how long each TODO took
 }
 
 // StepStatus is one step's progress.
@@ -59,6 +69,11 @@ type StepStatus struct {
 	// Failure is what to show: the first failing test that names NextTODO
 	// (a skipped one when only that names it), a build error or a panic.
 	Failure *Failure `json:"failure,omitempty"`
+	// Passed and Failed count the top-level tests of its last run; RanAt
+	// is when that run was (a cached result: when it ran).
+	Passed int        `json:"passed"`
+	Failed int        `json:"failed"`
+	RanAt  *time.Time `json:"ran_at,omitempty"`
 }
 
 // TODO is one TODO of a step.
@@ -88,6 +103,12 @@ type Next struct {
 	Step    string   `json:"step"`
 	TODO    *TODO    `json:"todo,omitempty"`
 	Failure *Failure `json:"failure,omitempty"`
+	// Since: when a status first named this TODO as the next one;
+	// OnTODOSeconds: how long ago that was; HintsUsed: the rungs of its
+	// ladder shown (see observe).
+	Since         *time.Time `json:"since,omitempty"`
+	OnTODOSeconds int64      `json:"on_todo_seconds"`
+	HintsUsed     int        `json:"hints_used"`
 }
 
 // status runs the tests needed and returns the learner's progress. It
@@ -128,6 +149,7 @@ func (c *course) computeStatus(ctx context.Context) (*Status, error) {
 	if i >= 0 {
 		st.Next = st.Steps[i].next()
 	}
+	c.observe(st)
 	return st, nil
 }
 
@@ -156,8 +178,7 @@ func (c *course) testSteps(ctx context.Context, steps []*step, statuses []*StepS
 				errs[j] = fmt.Errorf("%s: go test: %w", steps[i].name, err)
 				return
 			}
-			statuses[i].record(steps[i], r)
-			statuses[i].Cached = cached
+			c.recordRun(statuses[i], steps[i], r, cached)
 		})
 	}
 	wg.Wait()
@@ -186,9 +207,32 @@ func newStepStatus(s *step) *StepStatus {
 	return st
 }
 
+// recordRun sets the status from a run of the step's tests, and when it ran.
+func (c *course) recordRun(st *StepStatus, s *step, r *coursecheck.Result, cached bool) {
+	st.record(s, r)
+	st.Cached = cached
+	st.RanAt = nil
+	if info, err := os.Stat(filepath.Join(c.root, cacheDir, s.name+".json")); err == nil {
+		ran := info.ModTime().UTC().Truncate(time.Second)
+		st.RanAt = &ran
+	}
+}
+
 // record sets the status from a run of the step's tests.
 func (st *StepStatus) record(s *step, r *coursecheck.Result) {
 	st.Tested = true
+	st.Passed, st.Failed = 0, 0
+	for name, result := range r.Tests {
+		if strings.Contains(name, "/") {
+			continue
+		}
+		switch result {
+		case "pass":
+			st.Passed++
+		case "fail", "run":
+			st.Failed++
+		}
+	}
 	if r.BuildErrors != "" {
 		st.BuildFailed = true
 		st.Failure = &Failure{Message: buildErrorLine(r.BuildErrors)}

@@ -21,6 +21,7 @@ type watchOptions struct {
 	poll    time.Duration           // how often to look for changes; 0: defaultPoll
 	tick    func() <-chan time.Time // the ticker's channel; nil: a time.Ticker of poll
 	onShown func(st *StepStatus)    // called after each view, with the step's status
+	class   *classClient            // -class: where to send the status after each run; nil: nowhere
 }
 
 // watch shows the current step's next TODO and first failure, and runs the
@@ -54,6 +55,7 @@ func (c *course) watch(ctx context.Context, opts watchOptions) error {
 		if st.Next == nil {
 			c.printSteps(c.stdout, st)
 			c.printNext(c.stdout, nil, false)
+			c.tellClass(ctx, opts.class, st)
 			return nil
 		}
 		name := st.Next.Step
@@ -76,10 +78,11 @@ func (c *course) watch(ctx context.Context, opts watchOptions) error {
 			if err != nil {
 				return err
 			}
-			st.Steps[i].record(s, r)
-			st.Steps[i].Cached = cached
+			c.recordRun(st.Steps[i], s, r, cached)
+			c.observe(st)
 		}
 		c.showWatch(st.Steps[i], opts.poll)
+		c.tellClass(ctx, opts.class, st)
 		if opts.onShown != nil {
 			opts.onShown(st.Steps[i])
 		}
@@ -121,9 +124,9 @@ func (c *course) watch(ctx context.Context, opts watchOptions) error {
 			return err
 		}
 		st.Steps[i] = newStepStatus(s)
-		st.Steps[i].record(s, r)
-		st.Steps[i].Cached = cached
+		c.recordRun(st.Steps[i], s, r, cached)
 		st.Next = st.Steps[i].next()
+		c.observe(st)
 	}
 }
 
