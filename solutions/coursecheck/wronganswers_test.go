@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -18,7 +21,8 @@ const minWrongAnswers = 3
 
 // TestWrongAnswers applies each known wrong answer (testdata/wrong/*.txt,
 // one file per step, and compare.txt for solutions/compare) to the solved
-// copy with go test -overlay, and asserts that the tests still build, that
+// copy (in a variant binary that holds many, see variants.go, or alone
+// with go test -overlay), and asserts that the tests still build, that
 // at least one fails, and (for a step) that a failing test's output names
 // the TODO by its full label "TODO n (file)", the label a learner looks up
 // (for an entry "=== step NN (file): …", an edit of given code: that a
@@ -85,13 +89,20 @@ func TestWrongAnswers(t *testing.T) {
 		t.Skip("-short: the known wrong answers are not run (without -short, and in CI, they are)")
 	}
 	solutions := filepath.Join(root, "solutions")
+	test2json := buildTest2JSON(t)
+	t.Cleanup(func() { refusedBy.write(t, tables) }) // after every entry
 	for _, name := range slices.Sorted(maps.Keys(tables)) {
 		answers := tables[name]
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
+			builds := variantBuilds(t, solutions, name, answers, test2json)
 			for _, a := range answers {
 				t.Run(a.Header, func(t *testing.T) {
-					t.Parallel() // -parallel (GOMAXPROCS) go commands at a time
+					t.Parallel() // -parallel (GOMAXPROCS) at a time
+					if b := builds[a.Line]; b != nil {
+						checkWrongVariant(t, b, name, a)
+						return
+					}
 					checkWrongAnswer(t, solutions, name, a)
 				})
 			}
@@ -99,15 +110,131 @@ func TestWrongAnswers(t *testing.T) {
 	}
 }
 
-// checkWrongAnswer applies one wrong answer to the solved copy (with
-// go test -overlay) and runs the tests of its package. A first, quick run
-// leaves out the browser tests (TestBrowser…: a browser starts for each)
-// and stops at the first failing test (-failfast); it is enough when a
-// failing test names the entry's label ("TODO n (file)", or "step NN
-// (file)" for given code; in compare.txt: when a test fails). Otherwise every test runs (the packages compiled by the first
-// run come from the build cache), and that run is judged: so a wrong
-// answer that only a browser test refuses is still proven, and every
-// message below comes from a run of every test.
+// A variantBinary is a test binary built with many wrong answers of one
+// package (see variants.go), ready to run with one selected.
+type variantBinary struct {
+	path      string // the test binary
+	dir       string // the package's folder, where its tests run
+	pkg       string // the package's import path, for test2json
+	test2json string
+}
+
+// run runs the binary's tests with wrong answer id selected (0: none),
+// through test2json, as go test -json would report them.
+func (b *variantBinary) run(t *testing.T, id int, args ...string) *Result {
+	t.Helper()
+	ctx, cancel := goContext(t)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, b.test2json, append([]string{"-t", "-p", b.pkg, b.path, "-test.v=test2json", "-test.timeout=3m"}, args...)...)
+	cmd.Dir = b.dir
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", VariantEnv, id))
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
+		checkGoErr(t, ctx.Err(), b.dir)
+		require.NoError(t, err, "%s", b.path)
+	}
+	checkGoErr(t, ctx.Err(), b.dir)
+	return ParseRun(out, []byte(stderr.String()))
+}
+
+// buildTest2JSON builds the go command's test2json (go test -json runs the
+// tests through it) for variant binaries.
+func buildTest2JSON(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "test2json")
+	out, err := exec.Command("go", "build", "-o", bin, "cmd/test2json").CombinedOutput()
+	require.NoError(t, err, "go build cmd/test2json: %s", out)
+	return bin
+}
+
+// variantBuilds builds the wrong answers of solutions/<name> that change
+// function bodies only into one test binary (and those that need -race
+// into another), and maps each entry's line to its binary. The others
+// build alone (checkWrongAnswer). A variant binary must pass its tests
+// with no wrong answer selected, as the solved copy does; when it does not
+// build or does not pass, its entries build alone too.
+func variantBuilds(t *testing.T, solutions, name string, answers []WrongAnswer, test2json string) map[int]*variantBinary {
+	t.Helper()
+	dir := filepath.Join(solutions, name)
+	sets := map[bool]*VariantSet{false: NewVariantSet(dir), true: NewVariantSet(dir)}
+	for _, a := range answers {
+		target := filepath.Join(dir, filepath.FromSlash(a.File))
+		src, err := os.ReadFile(target)
+		if err != nil {
+			continue // checkWrongAnswer reports it
+		}
+		if edited, err := a.Apply(string(src)); err == nil {
+			sets[a.Race].Add(a.Line, target, string(src), edited)
+		}
+	}
+	builds := map[int]*variantBinary{}
+	for _, race := range []bool{false, true} {
+		set := sets[race]
+		if len(set.IDs()) == 0 {
+			continue
+		}
+		tmp := t.TempDir()
+		overlay, err := set.Overlay(tmp)
+		require.NoError(t, err)
+		b := &variantBinary{path: filepath.Join(tmp, name+".test"), dir: dir, pkg: "tokenrefresh/solutions/" + name, test2json: test2json}
+		args := []string{"test", "-c", "-o", b.path, "-vet=off", "-ldflags=-w", "-overlay", writeOverlay(t, overlay)}
+		if race {
+			args = append(args, "-race")
+		}
+		ctx, cancel := goContext(t)
+		cmd := exec.CommandContext(ctx, "go", append(args, "./"+name)...)
+		cmd.Dir = solutions
+		out, err := cmd.CombinedOutput()
+		cancel()
+		checkGoErr(t, ctx.Err(), solutions)
+		if err != nil {
+			t.Logf("the variant build of %d wrong answers of %s did not build (each builds alone instead):\n%s", len(set.IDs()), name, out)
+			continue
+		}
+		if r := b.run(t, 0, "-test.skip=^TestBrowser"); len(r.Failures) > 0 || len(r.BuildErrors) > 0 || len(r.Panicked()) > 0 {
+			t.Errorf("the variant build of %s fails its tests with no wrong answer selected (each builds alone instead): the variants changed the solved copy. Failing: %s\n%s",
+				name, strings.Join(r.Failures, ", "), excerpt(r.Plain))
+			continue
+		}
+		for _, id := range set.IDs() {
+			builds[id] = b
+		}
+	}
+	return builds
+}
+
+// checkWrongVariant is checkWrongAnswer for an entry a variant binary
+// holds: the same runs, of the binary with the entry selected.
+func checkWrongVariant(t *testing.T, b *variantBinary, name string, a WrongAnswer) {
+	where := fmt.Sprintf("testdata/wrong/%s.txt:%d", name, a.Line)
+	judgeWrongAnswer(t, where, name, a, func(mode runMode, test string) *Result {
+		switch mode {
+		case runOne:
+			return b.run(t, a.Line, "-test.run=^"+regexp.QuoteMeta(test)+"$")
+		case runQuick:
+			return b.run(t, a.Line, "-test.failfast", "-test.skip=^TestBrowser")
+		}
+		return b.run(t, a.Line)
+	})
+}
+
+// A runMode is one of the runs that judge a wrong answer.
+type runMode int
+
+const (
+	runOne   runMode = iota // the one test that refused the entry last time (refused-by.tsv)
+	runQuick                // every test but the browser's, to the first failure
+	runAll                  // every test
+)
+
+// checkWrongAnswer applies one wrong answer to the solved copy alone
+// (with go test -overlay) and runs the tests of its package as
+// judgeWrongAnswer says (the packages the first run compiled come from the
+// build cache in the next).
 func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer) {
 	where := fmt.Sprintf("testdata/wrong/%s.txt:%d", name, a.Line)
 	target := filepath.Join(solutions, name, filepath.FromSlash(a.File))
@@ -120,20 +247,52 @@ func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer) {
 
 	overlay := map[string]string{target: file}
 	// -ldflags=-w: no DWARF for debuggers in a binary that runs once,
-	// about a tenth of the CPU of each build.
-	args := []string{"-ldflags=-w", "./" + name}
+	// about a tenth of the CPU of each build; -vet=off: go vet checks the
+	// course's code, not a wrong answer.
+	args := []string{"-vet=off", "-ldflags=-w", "./" + name}
 	if a.Race {
 		args = append([]string{"-race"}, args...)
 	}
-	quick := goTest(t, solutions, overlay, append([]string{"-failfast", "-skip=^TestBrowser"}, args...)...)
+	judgeWrongAnswer(t, where, name, a, func(mode runMode, test string) *Result {
+		switch mode {
+		case runOne:
+			return goTest(t, solutions, overlay, append([]string{"-run=^" + regexp.QuoteMeta(test) + "$"}, args...)...)
+		case runQuick:
+			return goTest(t, solutions, overlay, append([]string{"-failfast", "-skip=^TestBrowser"}, args...)...)
+		}
+		return goTest(t, solutions, overlay, args...)
+	})
+}
+
+// judgeWrongAnswer runs the tests with a wrong answer, and judges the
+// runs: first the one test that refused it last time (refused-by.tsv),
+// when there is one; then, when that did not prove it, every test but
+// the browser's, to the first failure; then, when that did not either,
+// every test, and that run is judged.
+func judgeWrongAnswer(t *testing.T, where, name string, a WrongAnswer, run func(mode runMode, test string) *Result) {
+	t.Helper()
+	proves := func(r *Result) bool { return a.Want() == "" && len(r.Failures) > 0 || failingNames(r, a) }
+	if test := refusedBy.test(name, a); test != "" {
+		one := run(runOne, test)
+		require.Empty(t, one.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
+		if proves(one) {
+			t.Logf("%s: refused by %s, as last time", where, strings.Join(one.Failures, ", "))
+			refusedBy.saw(name, a, one)
+			return
+		}
+		t.Logf("%s: %s (refused-by.tsv) no longer refuses it (failing: %s); running the other tests", where, test, or(strings.Join(one.Failures, ", "), "none"))
+	}
+	quick := run(runQuick, "")
 	require.Empty(t, quick.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
-	if a.Want() == "" && len(quick.Failures) > 0 || failingNames(quick, a) {
+	if proves(quick) {
 		t.Logf("%s: refused by the quick run (%s)", where, strings.Join(quick.Failures, ", "))
+		refusedBy.saw(name, a, quick)
 		return
 	}
 	t.Logf("%s: the quick run did not prove it (failing: %s); running every test", where, or(strings.Join(quick.Failures, ", "), "none"))
-	r := goTest(t, solutions, overlay, args...)
+	r := run(runAll, "")
 	require.Empty(t, r.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
+	defer refusedBy.saw(name, a, r)
 	if len(r.Failures) == 0 {
 		if skipped := skippedNamingEntry(r, a); skipped != "" {
 			t.Skipf("%s: nothing fails here, and %s, which names %s, skipped (no browser?): CI runs it", where, skipped, a.Want())
