@@ -52,9 +52,9 @@ func guard(tokens *Tokens) func(http.Handler) http.Handler {
 // too: a token verified an hour ago may belong to a session ended a
 // second ago.
 func checkSession(w http.ResponseWriter, r *http.Request, tokens *Tokens, claims *Claims) bool {
-	// TODO 4 (guard.go): ask tokens.sessions whether the session of claims
-	// has ended. Ended: the 401 of a bad token, with msgSessionEnded. The
-	// store could not tell: 503 (unavailable), msgSessionsUnavailable.
+	// TODO 4 (guard.go): refuse the request when its session has ended, and
+	// when the store cannot say: a logout must hold for every token of the
+	// session, cached or not, and a store that fails is never taken for a "no".
 	return true
 }
 

@@ -7,8 +7,8 @@ import "net/http"
 // and the guard hands over its claims (who, which session, since when).
 // Neither renews: a token for a session that has just ended is no use.
 func addSessionRoutes(mux *http.ServeMux, tokens *Tokens) {
-	// TODO 5 (logout.go): serve POST /user/logout and POST /user/logout-all
-	// with handleLogout and handleLogoutAll, behind the guard.
+	// TODO 5 (logout.go): make the two routes reachable, to the holders of
+	// a live session only (see above).
 }
 
 // handleLogout answers POST /user/logout: it ends the session of the
@@ -16,8 +16,8 @@ func addSessionRoutes(mux *http.ServeMux, tokens *Tokens) {
 // answers 204; 503 when the store could not record it.
 func handleLogout(tokens *Tokens) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// TODO 5 (logout.go): end this session in tokens.sessions, for as
-		// long as a token of it could live.
+		// TODO 5 (logout.go): end this session, and have it remembered for as
+		// long as a token of it could still be accepted, no longer.
 		writeError(w, http.StatusNotImplemented, "TODO 5 (logout.go): logout is not written yet")
 	})
 }
@@ -29,7 +29,8 @@ func handleLogout(tokens *Tokens) http.Handler {
 func handleLogoutAll(tokens *Tokens) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// TODO 5 (logout.go): end every session of this user that started
-		// before now, this one too, for as long as a token of them could live.
+		// before now, this one too (JWT times are whole seconds), for as long
+		// as a token of them could still be accepted.
 		writeError(w, http.StatusNotImplemented, "TODO 5 (logout.go): logout everywhere is not written yet")
 	})
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/redis/rueidis"
 )
 
-// The bounds of the Redis store (README: "Several instances: Redis").
+// The bounds of the Redis store (REDIS.md).
 const (
 	// redisCallTimeout bounds every call: a guarded request waits at most
 	// this long for Redis before it is refused with a 503. Short, and not
