@@ -47,9 +47,9 @@ func TestCourse(t *testing.T) {
 	steps := workspaceSteps(t, root)
 	require.NotEmpty(t, steps, "go.work lists no step module (./stepNN-name)")
 
-	for _, name := range steps {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
+	t.Parallel() // beside TestWrongAnswers: slots bounds their go commands
+	runEach(t, steps, func(name string) string { return name }, func(t *testing.T, name string) {
+		{
 			s := loadStep(t, root, name)
 			require.DirExists(t, s.solved, "%s has no solved copy: add solutions/%s (a package of the solutions module)", name, name)
 
@@ -63,8 +63,8 @@ func TestCourse(t *testing.T) {
 			checkHints(t, s)
 			checkStarterFails(t, s)
 			checkWorkOrder(t, s)
-		})
-	}
+		}
+	})
 }
 
 // step is one step of the course, as the checker sees it.
@@ -168,7 +168,9 @@ func goTest(t *testing.T, dir string, overlay map[string]string, args ...string)
 	}
 	ctx, cancel := goContext(t)
 	defer cancel()
-	r, err := RunTests(ctx, dir, args...)
+	var r *Result
+	var err error
+	inSlot(func() { r, err = RunTests(ctx, dir, args...) })
 	checkGoErr(t, err, dir)
 	require.NoError(t, err, "go test %s in %s", strings.Join(args, " "), dir)
 	return r
@@ -397,17 +399,14 @@ func checkNoPanic(t *testing.T, r *Result, what string) {
 func checkWorkOrder(t *testing.T, s *step) {
 	t.Helper()
 	numbers := s.todos.Numbers()
-	for _, k := range numbers[1:] {
-		t.Run(fmt.Sprintf("TODOs before %d solved", k), func(t *testing.T) {
-			t.Parallel()
-			overlay := workOrderOverlay(t, s, k)
-			if t.Failed() {
-				return
-			}
-			r := stepTests(t, s, overlay, k, false)
-			checkFailures(t, s, r, k, fmt.Sprintf("the starter with the TODOs before %d solved", k))
-		})
-	}
+	runEach(t, numbers[1:], func(k int) string { return fmt.Sprintf("TODOs before %d solved", k) }, func(t *testing.T, k int) {
+		overlay := workOrderOverlay(t, s, k)
+		if t.Failed() {
+			return
+		}
+		r := stepTests(t, s, overlay, k, false)
+		checkFailures(t, s, r, k, fmt.Sprintf("the starter with the TODOs before %d solved", k))
+	})
 }
 
 // stepTests runs the step's tests in a state where TODO k is the next to

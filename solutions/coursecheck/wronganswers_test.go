@@ -31,6 +31,7 @@ const minWrongAnswers = 3
 // count). Under -short, the wrong answers are not run.
 func TestWrongAnswers(t *testing.T) {
 	neverCache(t)
+	t.Parallel() // beside TestCourse: slots bounds their go commands
 	root := repoRoot(t)
 	files, err := filepath.Glob(filepath.Join("testdata", "wrong", "*.txt"))
 	require.NoError(t, err)
@@ -91,23 +92,17 @@ func TestWrongAnswers(t *testing.T) {
 	solutions := filepath.Join(root, "solutions")
 	test2json := buildTest2JSON(t)
 	t.Cleanup(func() { refusedBy.write(t, tables) }) // after every entry
-	for _, name := range slices.Sorted(maps.Keys(tables)) {
+	runEach(t, slices.Sorted(maps.Keys(tables)), func(name string) string { return name }, func(t *testing.T, name string) {
 		answers := tables[name]
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			builds := variantBuilds(t, solutions, name, answers, test2json)
-			for _, a := range answers {
-				t.Run(a.Header, func(t *testing.T) {
-					t.Parallel() // -parallel (GOMAXPROCS) at a time
-					if b := builds[a.Line]; b != nil {
-						checkWrongVariant(t, b, name, a)
-						return
-					}
-					checkWrongAnswer(t, solutions, name, a)
-				})
+		builds := variantBuilds(t, solutions, name, answers, test2json)
+		runEach(t, answers, func(a WrongAnswer) string { return a.Header }, func(t *testing.T, a WrongAnswer) {
+			if b := builds[a.Line]; b != nil {
+				checkWrongVariant(t, b, name, a)
+				return
 			}
+			checkWrongAnswer(t, solutions, name, a)
 		})
-	}
+	})
 }
 
 // A variantBinary is a test binary built with many wrong answers of one
@@ -132,7 +127,9 @@ func (b *variantBinary) run(t *testing.T, id int, args ...string) *Result {
 	cmd.WaitDelay = 10 * time.Second
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	var out []byte
+	var err error
+	inSlot(func() { out, err = cmd.Output() })
 	if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
 		checkGoErr(t, ctx.Err(), b.dir)
 		require.NoError(t, err, "%s", b.path)
@@ -188,7 +185,8 @@ func variantBuilds(t *testing.T, solutions, name string, answers []WrongAnswer, 
 		ctx, cancel := goContext(t)
 		cmd := exec.CommandContext(ctx, "go", append(args, "./"+name)...)
 		cmd.Dir = solutions
-		out, err := cmd.CombinedOutput()
+		var out []byte
+		inSlot(func() { out, err = cmd.CombinedOutput() })
 		cancel()
 		checkGoErr(t, ctx.Err(), solutions)
 		if err != nil {
