@@ -85,6 +85,10 @@ func TestWrongAnswers(t *testing.T) {
 		t.Skip("-short: the known wrong answers are not run (without -short, and in CI, they are)")
 	}
 	solutions := filepath.Join(root, "solutions")
+	// The first message of each entry, for MISTAKES.md: compared with the
+	// recorded one, or recorded with -update once every entry has run.
+	first := &firstMessages{recorded: readFirstMessages(t), got: map[string]string{}}
+	t.Cleanup(func() { first.save(t, root) })
 	for _, name := range slices.Sorted(maps.Keys(tables)) {
 		answers := tables[name]
 		t.Run(name, func(t *testing.T) {
@@ -92,7 +96,7 @@ func TestWrongAnswers(t *testing.T) {
 			for _, a := range answers {
 				t.Run(a.Header, func(t *testing.T) {
 					t.Parallel() // -parallel (GOMAXPROCS) go commands at a time
-					checkWrongAnswer(t, solutions, name, a)
+					checkWrongAnswer(t, solutions, name, a, first)
 				})
 			}
 		})
@@ -107,8 +111,9 @@ func TestWrongAnswers(t *testing.T) {
 // (file)" for given code; in compare.txt: when a test fails). Otherwise every test runs (the packages compiled by the first
 // run come from the build cache), and that run is judged: so a wrong
 // answer that only a browser test refuses is still proven, and every
-// message below comes from a run of every test.
-func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer) {
+// message below comes from a run of every test. The first message of the
+// run that proved it goes to messages, for MISTAKES.md.
+func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, messages *firstMessages) {
 	where := fmt.Sprintf("testdata/wrong/%s.txt:%d", name, a.Line)
 	target := filepath.Join(solutions, name, filepath.FromSlash(a.File))
 	src, err := os.ReadFile(target)
@@ -129,6 +134,7 @@ func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer) {
 	require.Empty(t, quick.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
 	if a.Want() == "" && len(quick.Failures) > 0 || failingNames(quick, a) {
 		t.Logf("%s: refused by the quick run (%s)", where, strings.Join(quick.Failures, ", "))
+		messages.check(t, name, a, quick)
 		return
 	}
 	t.Logf("%s: the quick run did not prove it (failing: %s); running every test", where, or(strings.Join(quick.Failures, ", "), "none"))
@@ -141,6 +147,7 @@ func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer) {
 		t.Fatalf("%s: every test of solutions/%s passes with this wrong answer (%s): add a test that refuses it", where, name, a.What)
 	}
 	if a.Want() == "" || failingNames(r, a) {
+		messages.check(t, name, a, r)
 		return // solutions/compare has no TODOs: failing is enough
 	}
 	first := r.Failures[0]
