@@ -24,7 +24,10 @@ const minWrongAnswers = 3
 // (for an entry "=== step NN (file): …", an edit of given code: that a
 // failing test names "step NN (file)"). It also asserts that every step has
 // at least three wrong answers per TODO (entries of given code do not
-// count). Under -short, the wrong answers are not run.
+// count). Each entry's first message (FirstMessage, from the run that
+// proved it) must be the one the common-mistakes page shows (kept in
+// testdata/mistakes.json; -update records it and rewrites MISTAKES.md).
+// Under -short, the wrong answers are not run.
 func TestWrongAnswers(t *testing.T) {
 	neverCache(t)
 	root := repoRoot(t)
