@@ -256,9 +256,26 @@ func (m *firstMessages) check(t *testing.T, step string, a WrongAnswer, r *Resul
 	m.got[key] = msg
 	recorded := m.recorded[key]
 	m.mu.Unlock()
-	if !*update && !SameMessage(recorded, msg) {
+	switch {
+	case *update || SameMessage(recorded, msg):
+	case messageSource(recorded, a) != messageSource(msg, a):
 		assert.Equal(t, recorded, msg, "testdata/wrong/%s.txt:%d: the first message the tests print for %q is not the one %s shows: go test -count=1 ./solutions/coursecheck -run 'TestWrongAnswers/%s' -update", step, a.Line, a.Header, MistakesFile, step)
+	default:
+		// The same test names the same label, in other words: a message
+		// may vary from run to run (20 random bits collide in one run of
+		// three), so only the test that prints it is held to the page.
+		t.Logf("testdata/wrong/%s.txt:%d: %s shows %q, this run printed %q (-update records it)", step, a.Line, MistakesFile, recorded, msg)
 	}
+}
+
+// messageSource is what of a first message must stay as the page shows
+// it: the failing test and the label it names ("TestX/case: TODO 1
+// (login.go)").
+func messageSource(msg string, a WrongAnswer) string {
+	if i := strings.Index(msg, a.Want()); a.Want() != "" && i >= 0 {
+		return msg[:i+len(a.Want())]
+	}
+	return msg
 }
 
 // save writes, with -update, the first messages of this run over the
