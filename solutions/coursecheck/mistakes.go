@@ -178,7 +178,9 @@ var masks = []struct {
 }
 
 // randomIDRE matches a quoted random id (a jti from crypto/rand, in
-// upper-case base32): letters and digits, at least one of each.
+// upper-case base32): letters and digits, at least one of each, or ten
+// letters and more between the quotes (a word in capitals, "POST", is no
+// id).
 var randomIDRE = regexp.MustCompile(`"[0-9A-Z]{4,}"`)
 
 // algRE matches an algorithm's name, which is no random id.
@@ -192,7 +194,8 @@ func MaskMessage(s string) string {
 		s = m.re.ReplaceAllString(s, m.with)
 	}
 	return randomIDRE.ReplaceAllStringFunc(s, func(id string) string {
-		if algRE.MatchString(id) || !strings.ContainsAny(id, "0123456789") || strings.Trim(id, `"0123456789`) == "" {
+		letters := !strings.ContainsAny(id, "0123456789")
+		if algRE.MatchString(id) || letters && len(id) < 12 || strings.Trim(id, `"0123456789`) == "" {
 			return id
 		}
 		return `"<random>"`

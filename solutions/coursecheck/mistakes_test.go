@@ -319,6 +319,7 @@ func TestMaskMessage(t *testing.T) {
 		{"open " + abs("tmp/TestX123/001/page.html") + ": no such file", "open <path>: no such file"},
 		{"took 1.5ms, want under 1s", "took <duration>, want under 1s"},
 		{`tokens 1 and 2 have the same jti "YM5DWBI75XUHEGEHKROWBE5K27", not "HS512", "POST" or "1234"`, `tokens 1 and 2 have the same jti "<random>", not "HS512", "POST" or "1234"`},
+		{`e.g. "CFSTUSMMZSLZM", "WTEPCWHCN4UPC"`, `e.g. "<random>", "<random>"`},
 		{"status 501, want 200 (TODO 2 (token.go): not written yet)", "status 501, want 200 (TODO 2 (token.go): not written yet)"},
 	} {
 		assert.Equal(t, tc.want, MaskMessage(tc.in), tc.in)
