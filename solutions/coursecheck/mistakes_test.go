@@ -245,8 +245,13 @@ type firstMessages struct {
 }
 
 // check records the first message of step's entry a, and, without
-// -update, asserts that it is the one MISTAKES.md shows.
-func (m *firstMessages) check(t *testing.T, step string, a WrongAnswer, r *Result) {
+// -update, compares it with the one MISTAKES.md shows. It fails when the
+// test the page quotes is no longer a test of the step (renamed or
+// removed: the learner would not find it). Another first message is only
+// logged: some entries make different tests fail from run to run (tokens
+// compared as strings: the order of two random tokens decides which test
+// sees it first), and a count or an id varies (SameMessage).
+func (m *firstMessages) check(t *testing.T, solutions, step string, a WrongAnswer, r *Result) {
 	if step == "compare" {
 		return // not on the page
 	}
@@ -256,26 +261,42 @@ func (m *firstMessages) check(t *testing.T, step string, a WrongAnswer, r *Resul
 	m.got[key] = msg
 	recorded := m.recorded[key]
 	m.mu.Unlock()
-	switch {
-	case *update || SameMessage(recorded, msg):
-	case messageSource(recorded, a) != messageSource(msg, a):
-		assert.Equal(t, recorded, msg, "testdata/wrong/%s.txt:%d: the first message the tests print for %q is not the one %s shows: go test -count=1 ./solutions/coursecheck -run 'TestWrongAnswers/%s' -update", step, a.Line, a.Header, MistakesFile, step)
-	default:
-		// The same test names the same label, in other words: a message
-		// may vary from run to run (20 random bits collide in one run of
-		// three), so only the test that prints it is held to the page.
-		t.Logf("testdata/wrong/%s.txt:%d: %s shows %q, this run printed %q (-update records it)", step, a.Line, MistakesFile, recorded, msg)
+	if *update || SameMessage(recorded, msg) {
+		return
 	}
+	where := fmt.Sprintf("testdata/wrong/%s.txt:%d", step, a.Line)
+	if recorded == "" {
+		t.Errorf("%s: %s shows no first message for %q: go test -count=1 ./solutions/coursecheck -run 'TestWrongAnswers/%s' -update", where, MistakesFile, a.Header, step)
+		return
+	}
+	if top := topTest(recorded); !stepHasTest(t, filepath.Join(solutions, step), top) {
+		t.Errorf("%s: %s quotes %s for %q, which is no test of %s any more (this run printed %q): go test -count=1 ./solutions/coursecheck -run 'TestWrongAnswers/%s' -update", where, MistakesFile, top, a.Header, step, msg, step)
+		return
+	}
+	t.Logf("%s: %s shows %q, this run printed %q (-update records it)", where, MistakesFile, recorded, msg)
 }
 
-// messageSource is what of a first message must stay as the page shows
-// it: the failing test and the label it names ("TestX/case: TODO 1
-// (login.go)").
-func messageSource(msg string, a WrongAnswer) string {
-	if i := strings.Index(msg, a.Want()); a.Want() != "" && i >= 0 {
-		return msg[:i+len(a.Want())]
+// topTest returns the top-level test that printed a first message
+// ("TestX/case: TODO 1 (a.go): …" → "TestX").
+func topTest(msg string) string {
+	name, _, _ := strings.Cut(msg, ": ")
+	name, _, _ = strings.Cut(name, "/")
+	return name
+}
+
+// stepHasTest reports whether a test file of the package in dir declares
+// the test (or fuzz test) name.
+func stepHasTest(t *testing.T, dir, name string) bool {
+	files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
+	require.NoError(t, err)
+	for _, file := range files {
+		content, err := os.ReadFile(file)
+		require.NoError(t, err)
+		if strings.Contains(string(content), "func "+name+"(") {
+			return true
+		}
 	}
-	return msg
+	return false
 }
 
 // save writes, with -update, the first messages of this run over the

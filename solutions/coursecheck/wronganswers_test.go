@@ -25,8 +25,9 @@ const minWrongAnswers = 3
 // failing test names "step NN (file)"). It also asserts that every step has
 // at least three wrong answers per TODO (entries of given code do not
 // count). Each entry's first message (FirstMessage, from the run that
-// proved it) must be the one the common-mistakes page shows (kept in
-// testdata/mistakes.json; -update records it and rewrites MISTAKES.md).
+// proved it) is compared with the one the common-mistakes page shows (kept
+// in testdata/mistakes.json; -update records it and rewrites MISTAKES.md):
+// see firstMessages.check.
 // Under -short, the wrong answers are not run.
 func TestWrongAnswers(t *testing.T) {
 	neverCache(t)
@@ -137,7 +138,7 @@ func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, messa
 	require.Empty(t, quick.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
 	if a.Want() == "" && len(quick.Failures) > 0 || failingNames(quick, a) {
 		t.Logf("%s: refused by the quick run (%s)", where, strings.Join(quick.Failures, ", "))
-		messages.check(t, name, a, quick)
+		messages.check(t, solutions, name, a, quick)
 		return
 	}
 	t.Logf("%s: the quick run did not prove it (failing: %s); running every test", where, or(strings.Join(quick.Failures, ", "), "none"))
@@ -150,7 +151,7 @@ func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, messa
 		t.Fatalf("%s: every test of solutions/%s passes with this wrong answer (%s): add a test that refuses it", where, name, a.What)
 	}
 	if a.Want() == "" || failingNames(r, a) {
-		messages.check(t, name, a, r)
+		messages.check(t, solutions, name, a, r)
 		return // solutions/compare has no TODOs: failing is enough
 	}
 	first := r.Failures[0]
