@@ -1,7 +1,6 @@
 package coursecheck
 
 import (
-	"flag"
 	"maps"
 	"os"
 	"path/filepath"
@@ -10,8 +9,6 @@ import (
 	"sync"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite what the known wrong answers' run records (testdata/refused-by.tsv)")
 
 // refusedByFile records, for each known wrong answer, the test that
 // refused it when the check last ran with -update: one line per entry,

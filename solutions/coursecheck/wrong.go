@@ -19,6 +19,7 @@ type WrongAnswer struct {
 	Label         // the TODO; N is 0 for an entry without one (given code, solutions/compare)
 	Step   int    // given code: NN of a header "=== step NN (file): …"; 0 otherwise
 	What   string // what is wrong, in one line
+	Why    string // why it is wrong, a sentence to read aloud (the optional "why: …" line); "" when absent
 	Race   bool   // the header ends with "(needs -race)": run the tests with -race
 	Old    string // text of the solved file, to occur exactly once
 	New    string // what replaces it
@@ -30,6 +31,7 @@ var wrongHeaderRE = regexp.MustCompile(`^=== (?:TODO (\d+) |step (\d\d) )?\(([\w
 //
 //	# comments, only before the first entry
 //	=== TODO 1 (login.go): one line saying what is wrong
+//	why: a sentence saying why it is wrong, to read aloud (optional)
 //	--- old
 //	text of the solved file
 //	--- new
@@ -42,7 +44,8 @@ var wrongHeaderRE = regexp.MustCompile(`^=== (?:TODO (\d+) |step (\d\d) )?\(([\w
 // tests label it ("step 01 (throttle.go)", in step 01 too). The header of
 // a file without TODOs is "=== (file): …". A block ends at
 // the next "---" or "===" line, or at the end of the file; its trailing
-// newlines are not significant.
+// newlines are not significant. The line "why: …", right after the header,
+// is optional: the common-mistakes page (MISTAKES.md) reads it aloud.
 func ParseWrongAnswers(text string) ([]WrongAnswer, error) {
 	var answers []WrongAnswer
 	var block *string // the block being read, in the last entry
@@ -87,6 +90,14 @@ func ParseWrongAnswers(text string) ([]WrongAnswer, error) {
 				block, expect = &a.Old, "--- new"
 			} else {
 				block, expect = &a.New, ""
+			}
+		case block == nil && expect == "--- old" && strings.HasPrefix(line, "why:"):
+			a := &answers[len(answers)-1]
+			if a.Why != "" {
+				return fail("%q: the entry has a why line already", line)
+			}
+			if a.Why = strings.TrimSpace(strings.TrimPrefix(line, "why:")); a.Why == "" {
+				return fail("an empty why line: say why the answer is wrong, or leave the line out")
 			}
 		case block != nil:
 			*block += line + "\n"

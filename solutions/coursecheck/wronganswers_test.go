@@ -28,7 +28,11 @@ const minWrongAnswers = 3
 // (for an entry "=== step NN (file): …", an edit of given code: that a
 // failing test names "step NN (file)"). It also asserts that every step has
 // at least three wrong answers per TODO (entries of given code do not
-// count). Under -short, the wrong answers are not run.
+// count). Each entry's first message (FirstMessage, from the run that
+// proved it) is compared with the one the common-mistakes page shows (kept
+// in testdata/mistakes.json; -update records it and rewrites MISTAKES.md):
+// see firstMessages.check.
+// Under -short, the wrong answers are not run.
 func TestWrongAnswers(t *testing.T) {
 	neverCache(t)
 	t.Parallel() // beside TestCourse: slots bounds their go commands
@@ -92,15 +96,23 @@ func TestWrongAnswers(t *testing.T) {
 	solutions := filepath.Join(root, "solutions")
 	test2json := buildTest2JSON(t)
 	t.Cleanup(func() { refusedBy.write(t, tables) }) // after every entry
+	// The first message of each entry, for MISTAKES.md: compared with the
+	// recorded one, or recorded with -update once every entry has run.
+	first := &firstMessages{recorded: readFirstMessages(t), got: map[string]string{}}
+	t.Cleanup(func() { first.save(t, root) })
+	proved := func(t *testing.T, name string, a WrongAnswer, r *Result) {
+		refusedBy.saw(name, a, r)
+		first.check(t, solutions, name, a, r)
+	}
 	runEach(t, slices.Sorted(maps.Keys(tables)), func(name string) string { return name }, func(t *testing.T, name string) {
 		answers := tables[name]
 		builds := variantBuilds(t, solutions, name, answers, test2json)
 		runEach(t, answers, func(a WrongAnswer) string { return a.Header }, func(t *testing.T, a WrongAnswer) {
 			if b := builds[a.Line]; b != nil {
-				checkWrongVariant(t, b, name, a)
+				checkWrongVariant(t, b, name, a, proved)
 				return
 			}
-			checkWrongAnswer(t, solutions, name, a)
+			checkWrongAnswer(t, solutions, name, a, proved)
 		})
 	})
 }
@@ -207,9 +219,9 @@ func variantBuilds(t *testing.T, solutions, name string, answers []WrongAnswer, 
 
 // checkWrongVariant is checkWrongAnswer for an entry a variant binary
 // holds: the same runs, of the binary with the entry selected.
-func checkWrongVariant(t *testing.T, b *variantBinary, name string, a WrongAnswer) {
+func checkWrongVariant(t *testing.T, b *variantBinary, name string, a WrongAnswer, proved provedFunc) {
 	where := fmt.Sprintf("testdata/wrong/%s.txt:%d", name, a.Line)
-	judgeWrongAnswer(t, where, name, a, func(mode runMode, test string) *Result {
+	judgeWrongAnswer(t, where, name, a, proved, func(mode runMode, test string) *Result {
 		switch mode {
 		case runOne:
 			return b.run(t, a.Line, "-test.run=^"+regexp.QuoteMeta(test)+"$")
@@ -219,6 +231,10 @@ func checkWrongVariant(t *testing.T, b *variantBinary, name string, a WrongAnswe
 		return b.run(t, a.Line)
 	})
 }
+
+// A provedFunc records the run that proved an entry: its test for
+// refused-by.tsv, its first message for MISTAKES.md.
+type provedFunc func(t *testing.T, name string, a WrongAnswer, r *Result)
 
 // A runMode is one of the runs that judge a wrong answer.
 type runMode int
@@ -233,7 +249,7 @@ const (
 // (with go test -overlay) and runs the tests of its package as
 // judgeWrongAnswer says (the packages the first run compiled come from the
 // build cache in the next).
-func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer) {
+func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer, proved provedFunc) {
 	where := fmt.Sprintf("testdata/wrong/%s.txt:%d", name, a.Line)
 	target := filepath.Join(solutions, name, filepath.FromSlash(a.File))
 	src, err := os.ReadFile(target)
@@ -251,7 +267,7 @@ func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer) {
 	if a.Race {
 		args = append([]string{"-race"}, args...)
 	}
-	judgeWrongAnswer(t, where, name, a, func(mode runMode, test string) *Result {
+	judgeWrongAnswer(t, where, name, a, proved, func(mode runMode, test string) *Result {
 		switch mode {
 		case runOne:
 			return goTest(t, solutions, overlay, append([]string{"-run=^" + regexp.QuoteMeta(test) + "$"}, args...)...)
@@ -267,7 +283,7 @@ func checkWrongAnswer(t *testing.T, solutions, name string, a WrongAnswer) {
 // when there is one; then, when that did not prove it, every test but
 // the browser's, to the first failure; then, when that did not either,
 // every test, and that run is judged.
-func judgeWrongAnswer(t *testing.T, where, name string, a WrongAnswer, run func(mode runMode, test string) *Result) {
+func judgeWrongAnswer(t *testing.T, where, name string, a WrongAnswer, proved provedFunc, run func(mode runMode, test string) *Result) {
 	t.Helper()
 	proves := func(r *Result) bool { return a.Want() == "" && len(r.Failures) > 0 || failingNames(r, a) }
 	if test := refusedBy.test(name, a); test != "" {
@@ -275,7 +291,7 @@ func judgeWrongAnswer(t *testing.T, where, name string, a WrongAnswer, run func(
 		require.Empty(t, one.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
 		if proves(one) {
 			t.Logf("%s: refused by %s, as last time", where, strings.Join(one.Failures, ", "))
-			refusedBy.saw(name, a, one)
+			proved(t, name, a, one)
 			return
 		}
 		t.Logf("%s: %s (refused-by.tsv) no longer refuses it (failing: %s); running the other tests", where, test, or(strings.Join(one.Failures, ", "), "none"))
@@ -284,13 +300,12 @@ func judgeWrongAnswer(t *testing.T, where, name string, a WrongAnswer, run func(
 	require.Empty(t, quick.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
 	if proves(quick) {
 		t.Logf("%s: refused by the quick run (%s)", where, strings.Join(quick.Failures, ", "))
-		refusedBy.saw(name, a, quick)
+		proved(t, name, a, quick)
 		return
 	}
 	t.Logf("%s: the quick run did not prove it (failing: %s); running every test", where, or(strings.Join(quick.Failures, ", "), "none"))
 	r := run(runAll, "")
 	require.Empty(t, r.BuildErrors, "%s: the wrong answer does not build: an entry is code a learner could run, not a compile error", where)
-	defer refusedBy.saw(name, a, r)
 	if len(r.Failures) == 0 {
 		if skipped := skippedNamingEntry(r, a); skipped != "" {
 			t.Skipf("%s: nothing fails here, and %s, which names %s, skipped (no browser?): CI runs it", where, skipped, a.Want())
@@ -298,6 +313,7 @@ func judgeWrongAnswer(t *testing.T, where, name string, a WrongAnswer, run func(
 		t.Fatalf("%s: every test of solutions/%s passes with this wrong answer (%s): add a test that refuses it", where, name, a.What)
 	}
 	if a.Want() == "" || failingNames(r, a) {
+		proved(t, name, a, r)
 		return // solutions/compare has no TODOs: failing is enough
 	}
 	first := r.Failures[0]
