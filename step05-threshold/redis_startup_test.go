@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -47,6 +48,11 @@ func TestRedisDownAtStartUp(t *testing.T) {
 	requireUnavailable(t, get(srv, "/bbb", "Bearer "+early), msgSessionsUnavailable, "GET /bbb, Redis down since start-up")
 	requireUnavailable(t, postAuth(srv, "/user/logout", "Bearer "+early), msgSessionsUnavailable, "POST /user/logout, Redis down since start-up")
 	requireUnavailable(t, postAuth(srv, "/user/logout-all", "Bearer "+early), msgSessionsUnavailable, "POST /user/logout-all, Redis down since start-up")
+	// The guard refuses those first; the store itself must say it recorded
+	// nothing, too.
+	ctx := context.Background()
+	assert.Error(t, store.End(ctx, "guang", "sid-1", clock.Now().Add(day)), labelRedis+"End with Redis down since start-up: want an error, nothing was recorded")
+	assert.Error(t, store.EndAll(ctx, "guang", clock.Now(), clock.Now().Add(day)), labelRedis+"EndAll with Redis down since start-up: want an error, nothing was recorded")
 
 	clock.Advance(time.Second)
 	r.start() // empty
