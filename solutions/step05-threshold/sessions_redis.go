@@ -186,25 +186,27 @@ func (s *redisSessions) Ended(ctx context.Context, user, sid string, authTime ti
 	if err != nil {
 		return false, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, redisCallTimeout)
-	defer cancel()
+	// The deadline of every read below; its timer starts only if a read
+	// waits for Redis (a cached answer never does).
+	call := withLazyDeadline(ctx, redisCallTimeout)
+	defer call.stop()
 	// Three reads, one after the other: each is a hit in the client-side
 	// cache in the common case (well under a microsecond). DoMultiCache
 	// would spread them over the connections, in goroutines: slower on a
 	// hit, which is what matters here.
 	get := func(key string) rueidis.RedisResult {
-		return c.DoCache(ctx, c.B().Get().Key(key).Cache(), redisCacheTTL)
+		return c.DoCache(call, c.B().Get().Key(key).Cache(), redisCacheTTL)
 	}
-	epoch, err := unixOrNil(get(epochKey))
+	epoch, err := unixOrZero(get(epochKey))
 	if err != nil {
 		return false, err
 	}
-	if epoch == nil { // no epoch: a new store, or one that lost its data
-		if epoch, err = startEpoch(ctx, c, s.now); err != nil {
+	if epoch.IsZero() { // no epoch: a new store, or one that lost its data
+		if epoch, err = startEpoch(call, c, s.now); err != nil {
 			return false, err
 		}
 	}
-	if authTime.Before(*epoch) {
+	if authTime.Before(epoch) {
 		return true, nil // older than what the store remembers
 	}
 	if err := get(userKey(user, "end:"+sid)).Error(); err == nil {
@@ -212,44 +214,91 @@ func (s *redisSessions) Ended(ctx context.Context, user, sid string, authTime ti
 	} else if !rueidis.IsRedisNil(err) {
 		return false, err // only "no such key" means "not logged out"
 	}
-	cut, err := unixOrNil(get(userKey(user, "cut")))
+	cut, err := unixOrZero(get(userKey(user, "cut")))
 	if err != nil {
 		return false, err
 	}
-	return cut != nil && authTime.Before(*cut), nil
+	return authTime.Before(cut), nil // no cut-off: the zero time, nothing is before it
 }
+
+// lazyDeadline is a context with a deadline whose timer starts only when
+// something waits on it (Done or Err): the guard's reads are nearly always
+// answered from the client-side cache, which never waits, and a timer
+// per request (context.WithTimeout) cost more than the three reads
+// (BENCHMARKS.md). A read that goes to Redis waits on Done, and so gets
+// the deadline as with context.WithTimeout.
+type lazyDeadline struct {
+	context.Context           // the parent: its values, and its deadline if earlier
+	deadline        time.Time // when the call gives up
+	once            sync.Once
+	timed           context.Context // the parent with the deadline, once started
+	cancel          context.CancelFunc
+}
+
+func withLazyDeadline(parent context.Context, timeout time.Duration) *lazyDeadline {
+	return &lazyDeadline{Context: parent, deadline: time.Now().Add(timeout)}
+}
+
+// start makes the timed context the first time it is needed.
+func (c *lazyDeadline) start() context.Context {
+	c.once.Do(func() { c.timed, c.cancel = context.WithDeadline(c.Context, c.deadline) })
+	return c.timed
+}
+
+func (c *lazyDeadline) Deadline() (time.Time, bool) {
+	if d, ok := c.Context.Deadline(); ok && d.Before(c.deadline) {
+		return d, true
+	}
+	return c.deadline, true
+}
+func (c *lazyDeadline) Done() <-chan struct{} { return c.start().Done() }
+func (c *lazyDeadline) Err() error            { return c.start().Err() }
+
+// stop releases the timer, if one was started; after it, the context is
+// done (canceled), and no timer starts.
+func (c *lazyDeadline) stop() {
+	c.once.Do(func() { c.timed = stoppedContext })
+	if c.cancel != nil {
+		c.cancel()
+	}
+}
+
+// stoppedContext is the context of a lazyDeadline stopped before it
+// started: done, canceled.
+var stoppedContext = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()
 
 // startEpoch sets the epoch to now unless another instance just did, and
 // returns it.
-func startEpoch(ctx context.Context, c rueidis.Client, now func() time.Time) (*time.Time, error) {
-	start := strconv.FormatInt(now().Unix(), 10)
-	res := c.Do(ctx, c.B().Set().Key(epochKey).Value(start).Nx().Get().Build())
-	if err := res.Error(); err != nil && !rueidis.IsRedisNil(err) {
-		return nil, err
-	}
-	t, err := unixOrNil(res) // SET NX GET: the value already there, or nil if ours was set
-	if err != nil || t != nil {
+func startEpoch(ctx context.Context, c rueidis.Client, now func() time.Time) (time.Time, error) {
+	start := now().Unix()
+	res := c.Do(ctx, c.B().Set().Key(epochKey).Value(strconv.FormatInt(start, 10)).Nx().Get().Build())
+	t, err := unixOrZero(res) // SET NX GET: the value already there, or nil if ours was set
+	if err != nil || !t.IsZero() {
 		return t, err
 	}
-	return unixOrNil(c.Do(ctx, c.B().Get().Key(epochKey).Build()))
+	return time.Unix(start, 0), nil
 }
 
-// unixOrNil reads a reply holding unix seconds: nil for a nil reply (no
-// such key), an error for any other error or a value that is not a number.
-func unixOrNil(res rueidis.RedisResult) (*time.Time, error) {
+// unixOrZero reads a reply holding unix seconds: the zero time for a nil
+// reply (no such key), an error for any other error or a value that is not
+// a number.
+func unixOrZero(res rueidis.RedisResult) (time.Time, error) {
 	v, err := res.ToString()
 	if rueidis.IsRedisNil(err) {
-		return nil, nil
+		return time.Time{}, nil
 	}
 	if err != nil {
-		return nil, err
+		return time.Time{}, err
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("redis: %q is not unix seconds", v)
+		return time.Time{}, fmt.Errorf("redis: %q is not unix seconds", v)
 	}
-	t := time.Unix(n, 0)
-	return &t, nil
+	return time.Unix(n, 0), nil
 }
 
 func (s *redisSessions) End(ctx context.Context, user, sid string, until time.Time) error {
