@@ -26,8 +26,13 @@ const (
 	// TestRedisHungServer, which logs it). At rueidis's default, about 12 s.
 	redisConnTimeout = time.Second
 	// redisCacheTTL is how long an answer may stay in the client-side
-	// cache; Redis invalidates it sooner when the key changes.
-	redisCacheTTL = time.Minute
+	// cache; Redis invalidates it sooner when the key changes, and the
+	// cache is dropped with its connection, so correctness does not rest
+	// on it. Long: an answer that expired costs a round trip to Redis, and
+	// at a minute, users who come back less often than that (each of
+	// 20,000, in the load test) found theirs expired (BENCHMARKS.md). The
+	// cache stays bounded by its size (rueidis's CacheSizeEachConn).
+	redisCacheTTL = time.Hour
 	// redisRetryMax is the longest wait between two attempts to reach a
 	// Redis that was down when the server started: about the Retry-After
 	// its 503s give.
