@@ -285,10 +285,12 @@ func TestRedisStoreKeys(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, store.End(ctx, "guang", "sid-1", clock.Now().Add(day)))
 	require.NoError(t, store.EndAll(ctx, "guang", clock.Now(), clock.Now().Add(day)))
-	keys, err := store.client.Do(ctx, store.client.B().Keys().Pattern("*").Build()).AsStrSlice()
+	c, err := store.use()
+	require.NoError(t, err)
+	keys, err := c.Do(ctx, c.B().Keys().Pattern("*").Build()).AsStrSlice()
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"sess:epoch", "sess:{guang}:end:sid-1", "sess:{guang}:cut"}, keys, labelRedis+"the keys")
-	ttl, err := store.client.Do(ctx, store.client.B().Ttl().Key("sess:{guang}:end:sid-1").Build()).AsInt64()
+	ttl, err := c.Do(ctx, c.B().Ttl().Key("sess:{guang}:end:sid-1").Build()).AsInt64()
 	require.NoError(t, err)
 	assert.InDelta(t, day.Seconds(), float64(ttl), 5, labelRedis+"an entry expires at its until")
 }
@@ -305,8 +307,9 @@ func TestRedisErrorIsNotANo(t *testing.T) {
 	defer store.Close()
 	clock.Advance(time.Second)
 	ctx := context.Background()
+	c, err := store.use()
+	require.NoError(t, err)
 	for _, key := range []string{"sess:{guang}:end:sid-1", "sess:{guang}:cut", epochKey} {
-		c := store.client
 		require.NoError(t, c.Do(ctx, c.B().Del().Key(key).Build()).Error())
 		require.NoError(t, c.Do(ctx, c.B().Lpush().Key(key).Element("x").Build()).Error())
 		ended, err := store.Ended(ctx, "guang", "sid-1", clock.Now())

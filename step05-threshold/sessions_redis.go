@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -23,8 +26,17 @@ const (
 	// TestRedisHungServer, which logs it). At rueidis's default, about 12 s.
 	redisConnTimeout = time.Second
 	// redisCacheTTL is how long an answer may stay in the client-side
-	// cache; Redis invalidates it sooner when the key changes.
-	redisCacheTTL = time.Minute
+	// cache; Redis invalidates it sooner when the key changes, and the
+	// cache is dropped with its connection, so correctness does not rest
+	// on it. Long: an answer that expired costs a round trip to Redis, and
+	// at a minute, users who come back less often than that (each of
+	// 20,000, in the load test) found theirs expired (BENCHMARKS.md). The
+	// cache stays bounded by its size (rueidis's CacheSizeEachConn).
+	redisCacheTTL = time.Hour
+	// redisRetryMax is the longest wait between two attempts to reach a
+	// Redis that was down when the server started: about the Retry-After
+	// its 503s give.
+	redisRetryMax = 2 * time.Second
 )
 
 // redisSessions is the store in Redis, shared by every instance of the
@@ -44,6 +56,12 @@ const (
 // is ended, and the users log in again (fail closed; so is a login made
 // between the loss and that first check, a second or two at most).
 //
+// A Redis that cannot be reached when the server starts does not stop it:
+// the store keeps trying, every check and every logout fails meanwhile
+// (503), and the epoch is set when it first gets through. A login made
+// meanwhile is refused then if that Redis was empty (fail closed, as
+// above): the store cannot tell it from one made before a loss.
+//
 // The guard's reads use rueidis's client-side caching (RESP3 CLIENT
 // TRACKING): Redis remembers which keys each connection has read and
 // tells it when one changes, so an answer is served from this process's
@@ -51,14 +69,25 @@ const (
 // the hash tag {user}: in Redis Cluster, a user's keys live on one shard,
 // and no operation touches two users.
 type redisSessions struct {
-	client rueidis.Client
+	addr   string // for errors and the log
+	opt    rueidis.ClientOption
 	now    func() time.Time
+	client atomic.Pointer[rueidis.Client] // nil until connected and the epoch is set
+
+	mu      sync.Mutex
+	lastErr error         // why the client is not there yet
+	stop    chan struct{} // closed by Close
+	done    chan struct{} // closed when connecting has ended, connected or stopped
 }
 
 // epochKey is the one key that is not a user's.
 const epochKey = "sess:epoch"
 
-// newRedisSessions connects to the Redis at url (redis://host:port/db).
+// newRedisSessions makes the store for the Redis at url
+// (redis://host:port/db); only a url it cannot read is an error. A Redis
+// that cannot be reached yet does not stop the server: the store keeps
+// trying in the background, and until it gets through, every call fails
+// (the guard and the logouts answer 503) and Ready says why.
 func newRedisSessions(url string, now func() time.Time) (*redisSessions, error) {
 	opt, err := rueidis.ParseURL(url)
 	if err != nil {
@@ -66,49 +95,123 @@ func newRedisSessions(url string, now func() time.Time) (*redisSessions, error) 
 	}
 	opt.ConnWriteTimeout = redisConnTimeout
 	opt.Dialer.Timeout = redisConnTimeout
-	client, err := rueidis.NewClient(opt)
-	if err != nil {
-		return nil, fmt.Errorf("redis at %s: %w", opt.InitAddress, err)
-	}
-	s := &redisSessions{client: client, now: now}
-	// The epoch is set before the first login, or that login's session
-	// would start before it (and be refused) when the first check comes a
-	// second later.
-	ctx, cancel := context.WithTimeout(context.Background(), redisCallTimeout)
-	defer cancel()
-	if _, err := s.startEpoch(ctx); err != nil {
-		client.Close()
-		return nil, fmt.Errorf("redis at %s: %w", opt.InitAddress, err)
+	s := &redisSessions{addr: opt.InitAddress[0], opt: opt, now: now,
+		stop: make(chan struct{}), done: make(chan struct{})}
+	if err := s.connect(); err != nil { // the common case: connected before the first login
+		s.setErr(err)
+		go s.keepConnecting()
+	} else {
+		close(s.done)
 	}
 	return s, nil
 }
 
-// Close closes the connections.
-func (s *redisSessions) Close() { s.client.Close() }
+// connect makes the client and sets the epoch; only then is the store
+// usable. The epoch is set before the first login, or that login's
+// session would start before it (and be refused) when the first check
+// comes a second later.
+func (s *redisSessions) connect() error {
+	client, err := rueidis.NewClient(s.opt)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), redisCallTimeout)
+	defer cancel()
+	if _, err := startEpoch(ctx, client, s.now); err != nil {
+		client.Close()
+		return err
+	}
+	s.client.Store(&client)
+	return nil
+}
+
+// keepConnecting tries again, waiting a little longer each time, up to
+// redisRetryMax, until connect succeeds or Close is called.
+func (s *redisSessions) keepConnecting() {
+	defer close(s.done)
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, redisRetryMax) {
+		select {
+		case <-s.stop:
+			return
+		case <-time.After(wait):
+		}
+		err := s.connect()
+		if err == nil {
+			return
+		}
+		s.setErr(err)
+	}
+}
+
+func (s *redisSessions) setErr(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastErr = err
+}
+
+// errNotConnected is the error of every call before the store has reached
+// Redis once.
+var errNotConnected = errors.New("not connected yet")
+
+// Ready is nil once the store has reached Redis; before, why it has not.
+func (s *redisSessions) Ready() error {
+	_, err := s.use()
+	return err
+}
+
+// use is the client, or an error while there is none yet.
+func (s *redisSessions) use() (rueidis.Client, error) {
+	if c := s.client.Load(); c != nil {
+		return *c, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return nil, fmt.Errorf("redis at %s: %w (%w)", s.addr, errNotConnected, s.lastErr)
+}
+
+// Close stops connecting and closes the connections.
+func (s *redisSessions) Close() {
+	s.mu.Lock()
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+	}
+	s.mu.Unlock()
+	<-s.done
+	if c := s.client.Load(); c != nil {
+		(*c).Close()
+	}
+}
 
 func userKey(user, name string) string { return "sess:{" + user + "}:" + name }
 
 func (s *redisSessions) Ended(ctx context.Context, user, sid string, authTime time.Time) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, redisCallTimeout)
-	defer cancel()
-	c := s.client
+	c, err := s.use()
+	if err != nil {
+		return false, err
+	}
+	// The deadline of every read below; its timer starts only if a read
+	// waits for Redis (a cached answer never does).
+	call := withLazyDeadline(ctx, redisCallTimeout)
+	defer call.stop()
 	// Three reads, one after the other: each is a hit in the client-side
 	// cache in the common case (well under a microsecond). DoMultiCache
 	// would spread them over the connections, in goroutines: slower on a
 	// hit, which is what matters here.
 	get := func(key string) rueidis.RedisResult {
-		return c.DoCache(ctx, c.B().Get().Key(key).Cache(), redisCacheTTL)
+		return c.DoCache(call, c.B().Get().Key(key).Cache(), redisCacheTTL)
 	}
-	epoch, err := unixOrNil(get(epochKey))
+	epoch, err := unixOrZero(get(epochKey))
 	if err != nil {
 		return false, err
 	}
-	if epoch == nil { // no epoch: a new store, or one that lost its data
-		if epoch, err = s.startEpoch(ctx); err != nil {
+	if epoch.IsZero() { // no epoch: a new store, or one that lost its data
+		if epoch, err = startEpoch(call, c, s.now); err != nil {
 			return false, err
 		}
 	}
-	if authTime.Before(*epoch) {
+	if authTime.Before(epoch) {
 		return true, nil // older than what the store remembers
 	}
 	if err := get(userKey(user, "end:"+sid)).Error(); err == nil {
@@ -116,54 +219,103 @@ func (s *redisSessions) Ended(ctx context.Context, user, sid string, authTime ti
 	} else if !rueidis.IsRedisNil(err) {
 		return false, err // only "no such key" means "not logged out"
 	}
-	cut, err := unixOrNil(get(userKey(user, "cut")))
+	cut, err := unixOrZero(get(userKey(user, "cut")))
 	if err != nil {
 		return false, err
 	}
-	return cut != nil && authTime.Before(*cut), nil
+	return authTime.Before(cut), nil // no cut-off: the zero time, nothing is before it
 }
+
+// lazyDeadline is a context with a deadline whose timer starts only when
+// something waits on it (Done or Err): the guard's reads are nearly always
+// answered from the client-side cache, which never waits, and a timer
+// per request (context.WithTimeout) cost more than the three reads
+// (BENCHMARKS.md). A read that goes to Redis waits on Done, and so gets
+// the deadline as with context.WithTimeout.
+type lazyDeadline struct {
+	context.Context           // the parent: its values, and its deadline if earlier
+	deadline        time.Time // when the call gives up
+	once            sync.Once
+	timed           context.Context // the parent with the deadline, once started
+	cancel          context.CancelFunc
+}
+
+func withLazyDeadline(parent context.Context, timeout time.Duration) *lazyDeadline {
+	return &lazyDeadline{Context: parent, deadline: time.Now().Add(timeout)}
+}
+
+// start makes the timed context the first time it is needed.
+func (c *lazyDeadline) start() context.Context {
+	c.once.Do(func() { c.timed, c.cancel = context.WithDeadline(c.Context, c.deadline) })
+	return c.timed
+}
+
+func (c *lazyDeadline) Deadline() (time.Time, bool) {
+	if d, ok := c.Context.Deadline(); ok && d.Before(c.deadline) {
+		return d, true
+	}
+	return c.deadline, true
+}
+func (c *lazyDeadline) Done() <-chan struct{} { return c.start().Done() }
+func (c *lazyDeadline) Err() error            { return c.start().Err() }
+
+// stop releases the timer, if one was started; after it, the context is
+// done (canceled), and no timer starts.
+func (c *lazyDeadline) stop() {
+	c.once.Do(func() { c.timed = stoppedContext })
+	if c.cancel != nil {
+		c.cancel()
+	}
+}
+
+// stoppedContext is the context of a lazyDeadline stopped before it
+// started: done, canceled.
+var stoppedContext = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()
 
 // startEpoch sets the epoch to now unless another instance just did, and
 // returns it.
-func (s *redisSessions) startEpoch(ctx context.Context) (*time.Time, error) {
-	c := s.client
-	now := strconv.FormatInt(s.now().Unix(), 10)
-	res := c.Do(ctx, c.B().Set().Key(epochKey).Value(now).Nx().Get().Build())
-	if err := res.Error(); err != nil && !rueidis.IsRedisNil(err) {
-		return nil, err
-	}
-	t, err := unixOrNil(res) // SET NX GET: the value already there, or nil if ours was set
-	if err != nil || t != nil {
+func startEpoch(ctx context.Context, c rueidis.Client, now func() time.Time) (time.Time, error) {
+	start := now().Unix()
+	res := c.Do(ctx, c.B().Set().Key(epochKey).Value(strconv.FormatInt(start, 10)).Nx().Get().Build())
+	t, err := unixOrZero(res) // SET NX GET: the value already there, or nil if ours was set
+	if err != nil || !t.IsZero() {
 		return t, err
 	}
-	return unixOrNil(c.Do(ctx, c.B().Get().Key(epochKey).Build()))
+	return time.Unix(start, 0), nil
 }
 
-// unixOrNil reads a reply holding unix seconds: nil for a nil reply (no
-// such key), an error for any other error or a value that is not a number.
-func unixOrNil(res rueidis.RedisResult) (*time.Time, error) {
+// unixOrZero reads a reply holding unix seconds: the zero time for a nil
+// reply (no such key), an error for any other error or a value that is not
+// a number.
+func unixOrZero(res rueidis.RedisResult) (time.Time, error) {
 	v, err := res.ToString()
 	if rueidis.IsRedisNil(err) {
-		return nil, nil
+		return time.Time{}, nil
 	}
 	if err != nil {
-		return nil, err
+		return time.Time{}, err
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("redis: %q is not unix seconds", v)
+		return time.Time{}, fmt.Errorf("redis: %q is not unix seconds", v)
 	}
-	t := time.Unix(n, 0)
-	return &t, nil
+	return time.Unix(n, 0), nil
 }
 
 func (s *redisSessions) End(ctx context.Context, user, sid string, until time.Time) error {
 	if !until.After(s.now()) {
 		return nil // every token of the session has expired already
 	}
+	c, err := s.use()
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, redisCallTimeout)
 	defer cancel()
-	c := s.client
 	return c.Do(ctx, c.B().Set().Key(userKey(user, "end:"+sid)).Value("1").Pxat(until).Build()).Error()
 }
 
@@ -183,6 +335,10 @@ func (s *redisSessions) EndAll(ctx context.Context, user string, before, until t
 	if !until.After(now) {
 		return nil
 	}
+	c, err := s.use()
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, redisCallTimeout)
 	defer cancel()
 	args := []string{
@@ -190,5 +346,5 @@ func (s *redisSessions) EndAll(ctx context.Context, user string, before, until t
 		strconv.FormatInt(until.UnixMilli(), 10),
 		strconv.FormatInt(now.UnixMilli(), 10),
 	}
-	return endAllScript.Exec(ctx, s.client, []string{userKey(user, "cut")}, args).Error()
+	return endAllScript.Exec(ctx, c, []string{userKey(user, "cut")}, args).Error()
 }

@@ -13,6 +13,9 @@
 //     absolute session cap (step 05), by policy. Step 05 is a command and
 //     cannot be imported: SingleServer holds its own copy of step 05's
 //     renewal rule, and both run step 05's testdata/renewal-cases.txt;
+//     with Revocable, its own copy of step 05's logout everywhere (the
+//     row of the theft noticed on day 3), and both run step 05's
+//     testdata/revocation-cases.txt;
 //   - Simulate: the same user-activity traces, driven through this
 //     package's HTTP handlers (in memory) with an injected clock, once per
 //     seed.

@@ -88,6 +88,9 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		defer store.Close()
 		tokens.sessions = store
 		where = "in Redis (" + redactURL(*redisURL) + ")"
+		if err := store.Ready(); err != nil { // not a reason to stop: it may come up later
+			fmt.Fprintf(stderr, "warning: %v; guarded requests and logouts answer 503 until it can be reached (retrying)\n", err)
+		}
 	}
 
 	apiLn, err := net.Listen("tcp", *addr)
