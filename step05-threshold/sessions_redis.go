@@ -74,6 +74,12 @@ type redisSessions struct {
 	now    func() time.Time
 	client atomic.Pointer[rueidis.Client] // nil until connected and the epoch is set
 
+	// mine holds the sessions this instance ended, until their until:
+	// Redis invalidates the client-side cache after a write's reply, so
+	// without it this instance could serve, for a moment, the "not
+	// ended" it cached before its own logout (read your own writes).
+	mine *memorySessions
+
 	mu      sync.Mutex
 	lastErr error         // why the client is not there yet
 	stop    chan struct{} // closed by Close
@@ -95,7 +101,7 @@ func newRedisSessions(url string, now func() time.Time) (*redisSessions, error) 
 	}
 	opt.ConnWriteTimeout = redisConnTimeout
 	opt.Dialer.Timeout = redisConnTimeout
-	s := &redisSessions{addr: opt.InitAddress[0], opt: opt, now: now,
+	s := &redisSessions{addr: opt.InitAddress[0], opt: opt, now: now, mine: newMemorySessions(now),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	if err := s.connect(); err != nil { // the common case: connected before the first login
 		s.setErr(err)
@@ -190,6 +196,9 @@ func (s *redisSessions) Ended(ctx context.Context, user, sid string, authTime ti
 	c, err := s.use()
 	if err != nil {
 		return false, err
+	}
+	if ended, _ := s.mine.Ended(ctx, user, sid, authTime); ended {
+		return true, nil // ended here: Redis's invalidation may not be in yet
 	}
 	// The deadline of every read below; its timer starts only if a read
 	// waits for Redis (a cached answer never does).
@@ -316,7 +325,10 @@ func (s *redisSessions) End(ctx context.Context, user, sid string, until time.Ti
 	}
 	ctx, cancel := context.WithTimeout(ctx, redisCallTimeout)
 	defer cancel()
-	return c.Do(ctx, c.B().Set().Key(userKey(user, "end:"+sid)).Value("1").Pxat(until).Build()).Error()
+	if err := c.Do(ctx, c.B().Set().Key(userKey(user, "end:"+sid)).Value("1").Pxat(until).Build()).Error(); err != nil {
+		return err
+	}
+	return s.mine.End(ctx, user, sid, until)
 }
 
 // endAllScript moves a user's cut-off forward, never back (two instances
@@ -346,5 +358,8 @@ func (s *redisSessions) EndAll(ctx context.Context, user string, before, until t
 		strconv.FormatInt(until.UnixMilli(), 10),
 		strconv.FormatInt(now.UnixMilli(), 10),
 	}
-	return endAllScript.Exec(ctx, c, []string{userKey(user, "cut")}, args).Error()
+	if err := endAllScript.Exec(ctx, c, []string{userKey(user, "cut")}, args).Error(); err != nil {
+		return err
+	}
+	return s.mine.EndAll(ctx, user, before, until)
 }
