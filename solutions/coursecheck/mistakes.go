@@ -26,9 +26,9 @@ type MistakeStep struct {
 func MistakeKey(step string, a WrongAnswer) string { return step + ": " + a.Header }
 
 // MistakesFileZh is the common-mistakes page's Chinese sibling (issue
-// 23): the same page, its framing and each entry's why in Chinese (the
-// "why.zh:" lines); the headers, the code and the test messages stay as
-// they are.
+// 23): the same page, its framing and each entry's what and why in
+// Chinese (the "what.zh:" and "why.zh:" lines); the TODOs' lines in the
+// headings, the code and the test messages stay as they are.
 const MistakesFileZh = "MISTAKES.zh-CN.md"
 
 // mistakesText is the framing of the common-mistakes page in one language.
@@ -41,6 +41,7 @@ type mistakesText struct {
 	testsPrint  string
 	why         string
 	notRecorded string // in place of a first message not recorded yet
+	whatOf      func(WrongAnswer) string
 	whyOf       func(WrongAnswer) string
 }
 
@@ -60,8 +61,8 @@ is wrong, in a sentence to read aloud. The instructor's guide,
 [INSTRUCTORS.md](INSTRUCTORS.md), says when to use it.
 
 This page is generated: edit an entry (its header line, or the ` + "`why:`" + ` line
-under it, and the ` + "`why.zh:`" + ` line under that for the Chinese page) in
-` + "`solutions/coursecheck/testdata/wrong/<step>.txt`" + `, then
+under it; the ` + "`what.zh:`" + ` and ` + "`why.zh:`" + ` lines say them in Chinese for
+the Chinese page) in ` + "`solutions/coursecheck/testdata/wrong/<step>.txt`" + `, then
 ` + "`go test -short ./solutions/coursecheck -run TestMistakesPage -update`" + `
 rewrites the page and its Chinese sibling. The first messages come from the wrong answers' runs:
 ` + "`go test -count=1 ./solutions/coursecheck -run 'TestWrongAnswers/step01-login' -update`" + `
@@ -75,6 +76,7 @@ records those of one step. A test fails when the page and the suite differ.
 	testsPrint:  "The tests print: ",
 	why:         "Why: ",
 	notRecorded: "(not recorded yet: run this step's wrong answers with -update)",
+	whatOf:      func(a WrongAnswer) string { return a.What },
 	whyOf: func(a WrongAnswer) string {
 		return or(a.Why, a.What)
 	},
@@ -93,11 +95,12 @@ var mistakesChinese = mistakesText{
 以及为什么错——一句可以念给全班听的话。讲师指南
 [INSTRUCTORS.md](INSTRUCTORS.md) 说明什么时候用这一页。
 
-每条的标题（错在哪里）、小节标题里 TODO 的说明和测试信息保持英文：前两者来自错误答案文件和
-起始代码的注释，测试信息是学习者在终端里看到的原文。只有“为什么错”译成了中文。
+小节标题里 TODO 的说明和测试信息保持英文：前者来自起始代码的注释，后者是学习者在终端里
+看到的原文。每条的“错在哪里”和“为什么错”是中文（错误答案文件里的 ` + "`what.zh:`" + ` 和
+` + "`why.zh:`" + ` 行）；还没有中文的，显示英文原文。
 
 这一页是生成的：在 ` + "`solutions/coursecheck/testdata/wrong/<step>.txt`" + ` 里修改一条
-（它的标题行、下面的 ` + "`why:`" + ` 行，以及再下面给本页用的 ` + "`why.zh:`" + ` 行），然后运行
+（它的标题行、下面给本页用的 ` + "`what.zh:`" + ` 行、` + "`why:`" + ` 行和给本页用的 ` + "`why.zh:`" + ` 行），然后运行
 ` + "`go test -short ./solutions/coursecheck -run TestMistakesPage -update`" + `，
 它会重写英文页和本页。第一条信息来自错误答案的运行：
 ` + "`go test -count=1 ./solutions/coursecheck -run 'TestWrongAnswers/step01-login' -update`" + `
@@ -111,8 +114,9 @@ var mistakesChinese = mistakesText{
 	testsPrint:  "测试打印：",
 	why:         "为什么错：",
 	notRecorded: "（尚未记录：用 -update 运行这一步的错误答案）",
+	whatOf:      func(a WrongAnswer) string { return or(a.WhatZh, a.What) },
 	whyOf: func(a WrongAnswer) string {
-		return or(a.WhyZh, or(a.Why, a.What))
+		return or(a.WhyZh, or(a.Why, or(a.WhatZh, a.What)))
 	},
 }
 
@@ -123,8 +127,8 @@ var mistakesChinese = mistakesText{
 func MistakesPage(steps []MistakeStep) string { return mistakesPage(steps, mistakesEnglish) }
 
 // MistakesPageZh renders the page's Chinese sibling (MISTAKES.zh-CN.md):
-// the same structure, its framing and each entry's why in Chinese (an
-// entry without "why.zh:" shows its English why).
+// the same structure, its framing and each entry's what and why in
+// Chinese (an entry without "what.zh:" or "why.zh:" shows its English).
 func MistakesPageZh(steps []MistakeStep) string { return mistakesPage(steps, mistakesChinese) }
 
 func mistakesPage(steps []MistakeStep, text mistakesText) string {
@@ -171,7 +175,7 @@ func mistakesPage(steps []MistakeStep, text mistakesText) string {
 				if first == "" {
 					first = text.notRecorded
 				}
-				fmt.Fprintf(&b, "%d. **%s**", i+1, sentence(a.What))
+				fmt.Fprintf(&b, "%d. **%s**", i+1, sentence(text.whatOf(a)))
 				if a.Race {
 					b.WriteString(text.raceOnly)
 				}

@@ -36,8 +36,9 @@ const firstMessagesFile = "testdata/mistakes.json"
 // -update rewrites the page. The page's Chinese sibling, MISTAKES.zh-CN.md
 // (MistakesPageZh), is checked and rewritten the same way. It also asserts
 // that every entry of a TODO says why it is wrong (a "why:" line), that
-// every entry with a why line says it in Chinese too (a "why.zh:" line;
-// issue 23), and that a first message is
+// every entry says what is wrong in Chinese too (a "what.zh:" line) and
+// every entry with a why line says why in Chinese (a "why.zh:" line; issue
+// 23), and that a first message is
 // recorded for every entry and for no entry the suite no longer has. It
 // runs under -short: it runs no wrong answer (TestWrongAnswers, without
 // -short, compares each entry's first message with the recorded one).
@@ -60,6 +61,9 @@ func TestMistakesPage(t *testing.T) {
 			where := fmt.Sprintf("testdata/wrong/%s.txt:%d", s.Name, a.Line)
 			if a.N > 0 && a.Why == "" {
 				t.Errorf("%s: %s has no why line: add \"why: …\" under the header, a sentence an instructor reads aloud (MISTAKES.md shows it)", where, a.Header)
+			}
+			if a.WhatZh == "" {
+				t.Errorf("%s: %s has no what.zh line: add \"what.zh: …\" right under the header, its line in Chinese (%s shows it)", where, a.Header, MistakesFileZh)
 			}
 			if a.Why != "" && a.WhyZh == "" {
 				t.Errorf("%s: %s has no why.zh line: add \"why.zh: …\" under its why line, the same sentence in Chinese (%s shows it)", where, a.Header, MistakesFileZh)
@@ -150,7 +154,7 @@ func entryAt(lines []string, i int, steps []MistakeStep) string {
 		what := strings.TrimSuffix(strings.SplitN(strings.SplitN(item, "**", 3)[1], " (only", 2)[0], ".")
 		for _, s := range steps {
 			for _, a := range s.Answers {
-				if s.Name == step && sentence(a.What) == sentence(what) {
+				if s.Name == step && (sentence(a.What) == sentence(what) || a.WhatZh != "" && sentence(a.WhatZh) == sentence(what)) {
 					return fmt.Sprintf("the entry testdata/wrong/%s.txt:%d %q", s.Name, a.Line, a.Header)
 				}
 			}
