@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // MistakesFile is the common-mistakes page, at the course's root. It is
@@ -292,13 +293,17 @@ func SameMessage(a, b string) bool {
 var digitsRE = regexp.MustCompile(`\d+`)
 
 // sentence returns s as Markdown text with a final period (a Chinese
-// sentence keeps its own: 。？！).
+// sentence keeps its own, 。？！, or gets 。).
 func sentence(s string) string {
 	s = mdEscaper.Replace(strings.TrimSpace(s))
 	if s == "" {
 		return s
 	}
-	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "。") && !strings.HasSuffix(s, "？") && !strings.HasSuffix(s, "！") {
+	switch {
+	case strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "。") || strings.HasSuffix(s, "？") || strings.HasSuffix(s, "！"):
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }):
+		s += "。" // a Chinese line (what.zh) ends as Chinese does
+	default:
 		s += "."
 	}
 	return s
