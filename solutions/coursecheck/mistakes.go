@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // MistakesFile is the common-mistakes page, at the course's root. It is
@@ -25,13 +26,30 @@ type MistakeStep struct {
 // "step01-login: TODO 1 (login.go): what is wrong".
 func MistakeKey(step string, a WrongAnswer) string { return step + ": " + a.Header }
 
-// MistakesPage renders the common-mistakes page: per step, per TODO (then
-// the given code), each known wrong answer with what it is, a line of the
-// wrong code, the first message the tests print for it and why it is
-// wrong.
-func MistakesPage(steps []MistakeStep) string {
-	var b strings.Builder
-	b.WriteString(`# Common mistakes
+// MistakesFileZh is the common-mistakes page's Chinese sibling (issue
+// 23): the same page, its framing and each entry's what and why in
+// Chinese (the "what.zh:" and "why.zh:" lines); the TODOs' lines in the
+// headings, the code and the test messages stay as they are.
+const MistakesFileZh = "MISTAKES.zh-CN.md"
+
+// mistakesText is the framing of the common-mistakes page in one language.
+type mistakesText struct {
+	intro       string // from the title to the list of steps
+	count       string // a step's line in the list: name, anchor, number of entries
+	given       string // the heading of an edit of given code: "Given code: " + its label
+	raceOnly    string // after the what of an entry that needs -race
+	wrongCode   string // the entry's labels, with their colon
+	testsPrint  string
+	why         string
+	notRecorded string // in place of a first message not recorded yet
+	whatOf      func(WrongAnswer) string
+	whyOf       func(WrongAnswer) string
+}
+
+var mistakesEnglish = mistakesText{
+	intro: `# Common mistakes
+
+[中文](` + MistakesFileZh + `)
 
 <!-- Generated from solutions/coursecheck/testdata/wrong/*.txt: do not edit by hand. -->
 
@@ -44,15 +62,81 @@ is wrong, in a sentence to read aloud. The instructor's guide,
 [INSTRUCTORS.md](INSTRUCTORS.md), says when to use it.
 
 This page is generated: edit an entry (its header line, or the ` + "`why:`" + ` line
-under it) in ` + "`solutions/coursecheck/testdata/wrong/<step>.txt`" + `, then
+under it; the ` + "`what.zh:`" + ` and ` + "`why.zh:`" + ` lines say them in Chinese for
+the Chinese page) in ` + "`solutions/coursecheck/testdata/wrong/<step>.txt`" + `, then
 ` + "`go test -short ./solutions/coursecheck -run TestMistakesPage -update`" + `
-rewrites the page. The first messages come from the wrong answers' runs:
+rewrites the page and its Chinese sibling. The first messages come from the wrong answers' runs:
 ` + "`go test -count=1 ./solutions/coursecheck -run 'TestWrongAnswers/step01-login' -update`" + `
 records those of one step. A test fails when the page and the suite differ.
 
-`)
+`,
+	count:       "- [%s](#%s): %d known wrong answers\n",
+	given:       "Given code: ",
+	raceOnly:    " (only `-race` sees it)",
+	wrongCode:   "Wrong code: ",
+	testsPrint:  "The tests print: ",
+	why:         "Why: ",
+	notRecorded: "(not recorded yet: run this step's wrong answers with -update)",
+	whatOf:      func(a WrongAnswer) string { return a.What },
+	whyOf: func(a WrongAnswer) string {
+		return or(a.Why, a.What)
+	},
+}
+
+var mistakesChinese = mistakesText{
+	intro: `# 常见错误
+
+[English](` + MistakesFile + `)
+
+<!-- Generated from solutions/coursecheck/testdata/wrong/*.txt: do not edit by hand. -->
+
+本课程已知的错误答案：每条都是学习者可能写出的一种粗心或不安全的答案，并且都已证明会被这一步的
+测试拒绝（课程检查器的 ` + "`TestWrongAnswers`" + ` 会逐条运行）。每条列出：错在哪里、错误代码中的
+一行、测试为它打印的第一条信息（按 ` + "`go test`" + ` 打印失败的顺序；token、时间、端口和路径已遮盖），
+以及为什么错——一句可以念给全班听的话。讲师指南
+[INSTRUCTORS.md](INSTRUCTORS.md) 说明什么时候用这一页。
+
+小节标题里 TODO 的说明和测试信息保持英文：前者来自起始代码的注释，后者是学习者在终端里
+看到的原文。每条的“错在哪里”和“为什么错”是中文（错误答案文件里的 ` + "`what.zh:`" + ` 和
+` + "`why.zh:`" + ` 行）；还没有中文的，显示英文原文。
+
+这一页是生成的：在 ` + "`solutions/coursecheck/testdata/wrong/<step>.txt`" + ` 里修改一条
+（它的标题行、下面给本页用的 ` + "`what.zh:`" + ` 行、` + "`why:`" + ` 行和给本页用的 ` + "`why.zh:`" + ` 行），然后运行
+` + "`go test -short ./solutions/coursecheck -run TestMistakesPage -update`" + `，
+它会重写英文页和本页。第一条信息来自错误答案的运行：
+` + "`go test -count=1 ./solutions/coursecheck -run 'TestWrongAnswers/step01-login' -update`" + `
+记录一步的全部第一条信息。页面和错误答案不一致时，测试会失败。
+
+`,
+	count:       "- [%s](#%s)：%d 个已知错误答案\n",
+	given:       "给定代码：",
+	raceOnly:    "（只有 `-race` 能发现）",
+	wrongCode:   "错误代码：",
+	testsPrint:  "测试打印：",
+	why:         "为什么错：",
+	notRecorded: "（尚未记录：用 -update 运行这一步的错误答案）",
+	whatOf:      func(a WrongAnswer) string { return or(a.WhatZh, a.What) },
+	whyOf: func(a WrongAnswer) string {
+		return or(a.WhyZh, or(a.Why, or(a.WhatZh, a.What)))
+	},
+}
+
+// MistakesPage renders the common-mistakes page: per step, per TODO (then
+// the given code), each known wrong answer with what it is, a line of the
+// wrong code, the first message the tests print for it and why it is
+// wrong.
+func MistakesPage(steps []MistakeStep) string { return mistakesPage(steps, mistakesEnglish) }
+
+// MistakesPageZh renders the page's Chinese sibling (MISTAKES.zh-CN.md):
+// the same structure, its framing and each entry's what and why in
+// Chinese (an entry without "what.zh:" or "why.zh:" shows its English).
+func MistakesPageZh(steps []MistakeStep) string { return mistakesPage(steps, mistakesChinese) }
+
+func mistakesPage(steps []MistakeStep, text mistakesText) string {
+	var b strings.Builder
+	b.WriteString(text.intro)
 	for _, s := range steps {
-		fmt.Fprintf(&b, "- [%s](#%s): %d known wrong answers\n", s.Name, anchor(s.Name), len(s.Answers))
+		fmt.Fprintf(&b, text.count, s.Name, anchor(s.Name), len(s.Answers))
 	}
 	for _, s := range steps {
 		fmt.Fprintf(&b, "\n## %s\n", s.Name)
@@ -65,7 +149,7 @@ records those of one step. A test fails when the page and the suite differ.
 					h += ": " + what
 				}
 			} else {
-				h = "Given code: " + h
+				h = text.given + h
 			}
 			if _, ok := groups[h]; !ok {
 				headings = append(headings, h)
@@ -88,22 +172,18 @@ records those of one step. A test fails when the page and the suite differ.
 		for _, h := range headings {
 			fmt.Fprintf(&b, "\n### %s\n\n", h)
 			for i, a := range groups[h] {
-				why := a.Why
-				if why == "" {
-					why = a.What
-				}
 				first := s.First[a.Header]
 				if first == "" {
-					first = "(not recorded yet: run this step's wrong answers with -update)"
+					first = text.notRecorded
 				}
-				fmt.Fprintf(&b, "%d. **%s**", i+1, sentence(a.What))
+				fmt.Fprintf(&b, "%d. **%s**", i+1, sentence(text.whatOf(a)))
 				if a.Race {
-					b.WriteString(" (only `-race` sees it)")
+					b.WriteString(text.raceOnly)
 				}
 				b.WriteString("\n")
-				fmt.Fprintf(&b, "   - Wrong code: %s\n", code(TellingLine(a)))
-				fmt.Fprintf(&b, "   - The tests print: %s\n", code(first))
-				fmt.Fprintf(&b, "   - Why: %s\n", sentence(why))
+				fmt.Fprintf(&b, "   - %s%s\n", text.wrongCode, code(TellingLine(a)))
+				fmt.Fprintf(&b, "   - %s%s\n", text.testsPrint, code(first))
+				fmt.Fprintf(&b, "   - %s%s\n", text.why, sentence(text.whyOf(a)))
 			}
 		}
 	}
@@ -212,13 +292,18 @@ func SameMessage(a, b string) bool {
 
 var digitsRE = regexp.MustCompile(`\d+`)
 
-// sentence returns s as Markdown text with a final period.
+// sentence returns s as Markdown text with a final period (a Chinese
+// sentence keeps its own, 。？！, or gets 。).
 func sentence(s string) string {
 	s = mdEscaper.Replace(strings.TrimSpace(s))
 	if s == "" {
 		return s
 	}
-	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
+	switch {
+	case strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "。") || strings.HasSuffix(s, "？") || strings.HasSuffix(s, "！"):
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }):
+		s += "。" // a Chinese line (what.zh) ends as Chinese does
+	default:
 		s += "."
 	}
 	return s

@@ -33,8 +33,12 @@ const firstMessagesFile = "testdata/mistakes.json"
 // root) is what the known wrong answers and their recorded first messages
 // make (MistakesPage): an entry added, removed or renamed in
 // testdata/wrong/<step>.txt, or a why line changed, fails it until
-// -update rewrites the page. It also asserts that every entry of a TODO
-// says why it is wrong (a "why:" line), and that a first message is
+// -update rewrites the page. The page's Chinese sibling, MISTAKES.zh-CN.md
+// (MistakesPageZh), is checked and rewritten the same way. It also asserts
+// that every entry of a TODO says why it is wrong (a "why:" line), that
+// every entry says what is wrong in Chinese too (a "what.zh:" line) and
+// every entry with a why line says why in Chinese (a "why.zh:" line; issue
+// 23), and that a first message is
 // recorded for every entry and for no entry the suite no longer has. It
 // runs under -short: it runs no wrong answer (TestWrongAnswers, without
 // -short, compares each entry's first message with the recorded one).
@@ -57,6 +61,12 @@ func TestMistakesPage(t *testing.T) {
 			where := fmt.Sprintf("testdata/wrong/%s.txt:%d", s.Name, a.Line)
 			if a.N > 0 && a.Why == "" {
 				t.Errorf("%s: %s has no why line: add \"why: …\" under the header, a sentence an instructor reads aloud (MISTAKES.md shows it)", where, a.Header)
+			}
+			if a.WhatZh == "" {
+				t.Errorf("%s: %s has no what.zh line: add \"what.zh: …\" right under the header, its line in Chinese (%s shows it)", where, a.Header, MistakesFileZh)
+			}
+			if a.Why != "" && a.WhyZh == "" {
+				t.Errorf("%s: %s has no why.zh line: add \"why.zh: …\" under its why line, the same sentence in Chinese (%s shows it)", where, a.Header, MistakesFileZh)
 			}
 			if first[key] == "" {
 				t.Errorf("%s: %s: no first message recorded in %s for MISTAKES.md (a new or renamed entry): go test -count=1 ./solutions/coursecheck -run 'TestWrongAnswers/%s' -update", where, a.Header, firstMessagesFile, s.Name)
@@ -83,19 +93,25 @@ func TestMistakesPage(t *testing.T) {
 	checkMistakesPage(t, root, steps)
 }
 
-// checkMistakesPage compares MISTAKES.md with what MistakesPage makes of
-// steps, naming the first entry that differs; with -update, it writes it.
+// checkMistakesPage compares MISTAKES.md and MISTAKES.zh-CN.md with what
+// MistakesPage and MistakesPageZh make of steps, naming the first entry
+// that differs; with -update, it writes them.
 func checkMistakesPage(t *testing.T, root string, steps []MistakeStep) {
-	want := MistakesPage(steps)
-	path := filepath.Join(root, MistakesFile)
+	checkGeneratedPage(t, root, MistakesFile, MistakesPage(steps), steps)
+	checkGeneratedPage(t, root, MistakesFileZh, MistakesPageZh(steps), steps)
+}
+
+func checkGeneratedPage(t *testing.T, root, file, want string, steps []MistakeStep) {
+	path := filepath.Join(root, file)
 	if *update {
 		require.NoError(t, os.WriteFile(path, []byte(want), 0o644))
-		t.Logf("%s rewritten", MistakesFile)
+		t.Logf("%s rewritten", file)
 		return
 	}
 	got, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("%s is missing: go test -short ./solutions/coursecheck -run TestMistakesPage -update writes it", MistakesFile)
+		t.Errorf("%s is missing: go test -short ./solutions/coursecheck -run TestMistakesPage -update writes it", file)
+		return
 	}
 	require.NoError(t, err)
 	if string(got) == want {
@@ -113,7 +129,7 @@ func checkMistakesPage(t *testing.T, root string, steps []MistakeStep) {
 		return "(the end of the page)"
 	}
 	t.Errorf("%s differs from the known wrong answers (testdata/wrong/*.txt) at line %d, in %s:\n  the page: %s\n  the suite: %s\nRewrite the page: go test -short ./solutions/coursecheck -run TestMistakesPage -update",
-		MistakesFile, i+1, entryAt(wantLines, i, steps), line(gotLines), line(wantLines))
+		file, i+1, entryAt(wantLines, i, steps), line(gotLines), line(wantLines))
 }
 
 // entryAt names the entry of the generated page that holds line i: the
@@ -138,7 +154,7 @@ func entryAt(lines []string, i int, steps []MistakeStep) string {
 		what := strings.TrimSuffix(strings.SplitN(strings.SplitN(item, "**", 3)[1], " (only", 2)[0], ".")
 		for _, s := range steps {
 			for _, a := range s.Answers {
-				if s.Name == step && sentence(a.What) == sentence(what) {
+				if s.Name == step && (sentence(a.What) == sentence(what) || a.WhatZh != "" && sentence(a.WhatZh) == sentence(what)) {
 					return fmt.Sprintf("the entry testdata/wrong/%s.txt:%d %q", s.Name, a.Line, a.Header)
 				}
 			}

@@ -19,7 +19,9 @@ type WrongAnswer struct {
 	Label         // the TODO; N is 0 for an entry without one (given code, solutions/compare)
 	Step   int    // given code: NN of a header "=== step NN (file): …"; 0 otherwise
 	What   string // what is wrong, in one line
+	WhatZh string // the same in Chinese (zh-CN), for MISTAKES.zh-CN.md (the optional "what.zh: …" line, right after the header); "" when absent
 	Why    string // why it is wrong, a sentence to read aloud (the optional "why: …" line); "" when absent
+	WhyZh  string // the same sentence in Chinese (zh-CN), for MISTAKES.zh-CN.md (the optional "why.zh: …" line, right after "why:"); "" when absent
 	Race   bool   // the header ends with "(needs -race)": run the tests with -race
 	Old    string // text of the solved file, to occur exactly once
 	New    string // what replaces it
@@ -31,7 +33,9 @@ var wrongHeaderRE = regexp.MustCompile(`^=== (?:TODO (\d+) |step (\d\d) )?\(([\w
 //
 //	# comments, only before the first entry
 //	=== TODO 1 (login.go): one line saying what is wrong
+//	what.zh: the same line in Chinese (optional)
 //	why: a sentence saying why it is wrong, to read aloud (optional)
+//	why.zh: the same sentence in Chinese (optional; only after a why line)
 //	--- old
 //	text of the solved file
 //	--- new
@@ -45,7 +49,10 @@ var wrongHeaderRE = regexp.MustCompile(`^=== (?:TODO (\d+) |step (\d\d) )?\(([\w
 // a file without TODOs is "=== (file): …". A block ends at
 // the next "---" or "===" line, or at the end of the file; its trailing
 // newlines are not significant. The line "why: …", right after the header,
-// is optional: the common-mistakes page (MISTAKES.md) reads it aloud.
+// is optional: the common-mistakes page (MISTAKES.md) reads it aloud. The
+// line "why.zh: …", right after it, says the same in Chinese for the
+// page's Chinese sibling (MISTAKES.zh-CN.md), as the line "what.zh: …",
+// right after the header, says its header's line ("(needs -race)" aside).
 func ParseWrongAnswers(text string) ([]WrongAnswer, error) {
 	var answers []WrongAnswer
 	var block *string // the block being read, in the last entry
@@ -98,6 +105,28 @@ func ParseWrongAnswers(text string) ([]WrongAnswer, error) {
 			}
 			if a.Why = strings.TrimSpace(strings.TrimPrefix(line, "why:")); a.Why == "" {
 				return fail("an empty why line: say why the answer is wrong, or leave the line out")
+			}
+		case block == nil && expect == "--- old" && strings.HasPrefix(line, "what.zh:"):
+			a := &answers[len(answers)-1]
+			switch {
+			case a.WhatZh != "":
+				return fail("%q: the entry has a what.zh line already", line)
+			case a.Why != "":
+				return fail("%q: a what.zh line comes right after the header, before the why line", line)
+			}
+			if a.WhatZh = strings.TrimSpace(strings.TrimPrefix(line, "what.zh:")); a.WhatZh == "" {
+				return fail("an empty what.zh line: say in Chinese what is wrong, or leave the line out")
+			}
+		case block == nil && expect == "--- old" && strings.HasPrefix(line, "why.zh:"):
+			a := &answers[len(answers)-1]
+			switch {
+			case a.WhyZh != "":
+				return fail("%q: the entry has a why.zh line already", line)
+			case a.Why == "":
+				return fail("%q: a why.zh line comes right after the why line it translates", line)
+			}
+			if a.WhyZh = strings.TrimSpace(strings.TrimPrefix(line, "why.zh:")); a.WhyZh == "" {
+				return fail("an empty why.zh line: say in Chinese why the answer is wrong, or leave the line out")
 			}
 		case block != nil:
 			*block += line + "\n"
