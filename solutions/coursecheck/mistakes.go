@@ -94,7 +94,7 @@ var mistakesChinese = mistakesText{
 测试拒绝（课程检查器的 ` + "`TestWrongAnswers`" + ` 会逐条运行）。每条列出：错在哪里、错误代码中的
 一行、测试为它打印的第一条信息（按 ` + "`go test`" + ` 打印失败的顺序；token、时间、端口和路径已遮盖），
 以及为什么错——一句可以念给全班听的话。讲师指南
-[INSTRUCTORS.md](INSTRUCTORS.md) 说明什么时候用这一页。
+[INSTRUCTORS.zh-CN.md](INSTRUCTORS.zh-CN.md) 说明什么时候用这一页。
 
 小节标题里 TODO 的说明和测试信息保持英文：前者来自起始代码的注释，后者是学习者在终端里
 看到的原文。每条的“错在哪里”和“为什么错”是中文（错误答案文件里的 ` + "`what.zh:`" + ` 和
