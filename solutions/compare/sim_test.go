@@ -31,6 +31,9 @@ func skipUnderRace(t *testing.T) {
 	if raceDetector {
 		t.Skip("-race: the table's runs take minutes under the race detector; go test ./solutions/compare checks it")
 	}
+	if testing.Short() {
+		t.Skip("-short: the table's runs take seconds; go test ./solutions/compare (without -short, as CI) checks it")
+	}
 }
 
 func TestSimulateIsDeterministic(t *testing.T) {

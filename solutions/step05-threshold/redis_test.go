@@ -204,6 +204,9 @@ func TestRedisTwoInstances(t *testing.T) {
 func TestRedisKilled(t *testing.T) {
 	t.Parallel() // each runs its own redis-server
 	afterTODOs4and5(t)
+	if testing.Short() {
+		t.Skip("-short: this test kills and restarts redis-server; it runs without -short (as CI does)")
+	}
 	r := startRedis(t)
 	clock := realNow()
 	a := newInstance(t, r, clock.Now)
@@ -246,6 +249,9 @@ func TestRedisKilled(t *testing.T) {
 func TestRedisHungServer(t *testing.T) {
 	t.Parallel() // each runs its own redis-server
 	afterTODOs4and5(t)
+	if testing.Short() {
+		t.Skip("-short: this test waits seconds for a hung Redis to time out; it runs without -short (as CI does)")
+	}
 	r := startRedis(t)
 	clock := realNow()
 	a := newInstance(t, r, clock.Now)
