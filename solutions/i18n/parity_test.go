@@ -8,9 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"tokenrefresh/solutions/coursecheck"
 )
 
 // everyPageTranslated: every page has its Chinese sibling (issue 23). While a
@@ -146,23 +147,6 @@ func TestPagesWithoutSibling(t *testing.T) {
 var stamp = filepath.Join("testdata", "last-run")
 
 // neverCache keeps go test from caching t's result, as the course check
-// and the README check do: the pages lie outside the solutions module,
-// where go test does not look when it decides that a cached "ok" still
-// holds. A file opened inside the module and modified less than 2 s
-// before makes it refuse to cache; the stamp's time is set a minute ahead.
-func neverCache(t *testing.T) {
-	t.Cleanup(func() {
-		now := time.Now()
-		err := os.MkdirAll(filepath.Dir(stamp), 0o755)
-		if err == nil {
-			err = os.WriteFile(stamp, []byte("The parity check last ran at "+now.Format(time.RFC3339)+
-				". Opening this file keeps go test from caching it: see neverCache.\n"), 0o644)
-		}
-		if err == nil {
-			err = os.Chtimes(stamp, now, now.Add(time.Minute))
-		}
-		if err != nil {
-			t.Errorf("the stamp that keeps go test from caching the parity check: %v", err)
-		}
-	})
-}
+// and the README check do (see coursecheck.NeverCache): the pages lie
+// outside the solutions module.
+func neverCache(t *testing.T) { coursecheck.NeverCache(t, stamp, "parity check") }
