@@ -1,11 +1,8 @@
 package compare
 
 import (
-	"bufio"
-	"bytes"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -28,23 +25,10 @@ const (
 // file through its Tokens.Renew: this package cannot import step 05 (a
 // command, package main), so the file is what makes the two rules one.
 func TestRenewalCasesMatchStep05(t *testing.T) {
-	raw, err := os.ReadFile(renewalCases)
-	require.NoError(t, err)
-	starter, err := os.ReadFile(renewalCasesStarter)
-	require.NoError(t, err)
-	require.True(t, bytes.Equal(raw, starter), "%s and %s differ: the starter and the solved copy run the same cases", renewalCases, renewalCasesStarter)
-
-	n := 0
-	sc := bufio.NewScanner(bytes.NewReader(raw))
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		n++
-		cols := strings.Split(text, "|")
-		require.Len(t, cols, 5, "%s:%d", renewalCases, line)
-		name, want := strings.TrimSpace(cols[0]), strings.TrimSpace(cols[4])
+	rows := readCases(t, renewalCases, renewalCasesStarter)
+	for _, row := range rows {
+		line, cols := row.line, row.cols
+		name, want := cols[0], cols[4]
 		var d []time.Duration
 		for _, f := range strings.Fields(cols[1] + " " + cols[2] + " " + cols[3]) {
 			v, err := time.ParseDuration(f)
@@ -75,6 +59,5 @@ func TestRenewalCasesMatchStep05(t *testing.T) {
 			assert.Equal(t, want, got, "%s:%d: the exp of the renewed token, after the login (none: not renewed)", renewalCases, line)
 		})
 	}
-	require.NoError(t, sc.Err())
-	assert.Positive(t, n, "%s holds no case", renewalCases)
+	assert.NotEmpty(t, rows, "%s holds no case", renewalCases)
 }
