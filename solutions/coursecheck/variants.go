@@ -284,10 +284,10 @@ var coursecheckWrong, _ = coursecheckStrconv.Atoi(coursecheckOS.Getenv(%q))
 // longer used in wrong (as "name.x", name being the import's name as far
 // as its path tells: "jwt" for ".../jwt/v5").
 func leavesImportUnused(orig, wrong *ast.File) bool {
-	used := selectorBases(wrong)
+	was, used := selectorBases(orig), selectorBases(wrong)
 	for _, spec := range orig.Imports {
 		name := importName(spec)
-		if selectorBases(orig)[name] && !used[name] {
+		if was[name] && !used[name] {
 			return true
 		}
 	}
