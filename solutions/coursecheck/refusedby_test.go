@@ -51,27 +51,22 @@ func (r *refusedByRecord) test(name string, a WrongAnswer) string {
 	return r.tests[name+"\t"+a.Header]
 }
 
-// saw records the first failing test of res that proves the entry: the
-// top-level test, which -run selects on its own.
+// saw records the test that proved the entry in res: the top-level test
+// of its first message (FirstMessage, which MISTAKES.md shows), which -run
+// selects on its own.
 func (r *refusedByRecord) saw(name string, a WrongAnswer, res *Result) {
-	for _, failure := range res.Failures {
-		if res.Tests[failure] != "fail" {
-			continue
-		}
-		for test := failure; test != ""; test = parentTest(test, res.Tests) {
-			if a.Want() == "" || a.Names(res.Output[test]) {
-				top, _, _ := strings.Cut(failure, "/")
-				r.mu.Lock()
-				defer r.mu.Unlock()
-				key := name + "\t" + a.Header
-				if r.tests[key] != top {
-					r.stale++
-				}
-				r.seen[key] = top
-				return
-			}
-		}
+	msg := FirstMessage(res, a)
+	if msg == "" {
+		return // the label only in a parent's output: no record, the other runs follow next time
 	}
+	top := topTest(msg)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	key := name + "\t" + a.Header
+	if r.tests[key] != top {
+		r.stale++
+	}
+	r.seen[key] = top
 }
 
 // write rewrites the record with what this run saw (keeping the lines of
