@@ -308,6 +308,31 @@ func TestRedisStoreKeys(t *testing.T) {
 	assert.InDelta(t, day.Seconds(), float64(ttl), 5, labelRedis+"the user's key expires at its latest until (TTL in seconds)")
 }
 
+// TestRedisCutOffMovesForward: two logouts everywhere of one user, on
+// two instances at nearly the same time, may reach Redis in either order;
+// the cut-off keeps the later one.
+func TestRedisCutOffMovesForward(t *testing.T) {
+	t.Parallel() // it runs its own redis-server
+	r := startRedis(t)
+	clock := realNow()
+	stores := make([]*redisSessions, 3) // A and B log out everywhere, C checks
+	for i := range stores {
+		store, err := newRedisSessions(r.url(), clock.Now)
+		require.NoError(t, err)
+		defer store.Close()
+		stores[i] = store
+	}
+	ctx := context.Background()
+	t0 := clock.Now()
+	require.NoError(t, stores[0].EndAll(ctx, "guang", t0.Add(10*time.Second), t0.Add(day)))
+	require.NoError(t, stores[1].EndAll(ctx, "guang", t0, t0.Add(day)))
+	for i, store := range stores {
+		ended, err := store.Ended(ctx, "guang", "sid-1", t0.Add(5*time.Second))
+		require.NoError(t, err)
+		assert.True(t, ended, labelRedis+"instance %c: a session that started 5 s before the later of two cut-offs (written first, by A; the earlier one by B): not ended; want ended (the cut-off only moves forward)", 'A'+i)
+	}
+}
+
 // TestRedisErrorIsNotANo: only a nil reply ("no such key") means "not
 // ended". Any other answer, here a key of the wrong type (WRONGTYPE),
 // refuses the request, for each of the keys the check reads.

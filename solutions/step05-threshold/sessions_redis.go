@@ -75,9 +75,10 @@ const (
 // The guard's reads use rueidis's client-side caching (RESP3 CLIENT
 // TRACKING): Redis remembers which keys each connection has read and
 // tells it when one changes, so an answer is served from this process's
-// memory until then, without a round trip. A user's key carries the hash
-// tag {user}: in Redis Cluster it lands on a shard of its own choosing,
-// and no operation touches two users.
+// memory until then, without a round trip. Each operation touches one
+// key, and none touches two users: nothing needs a cross-slot command in
+// Redis Cluster. The hash tag {user} would keep any other key of the user
+// on the same shard.
 type redisSessions struct {
 	addr   string // for errors and the log
 	opt    rueidis.ClientOption
