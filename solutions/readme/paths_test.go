@@ -39,14 +39,17 @@ var allowedAbsPaths = map[string]string{
 	"/tmp/rotate.lua":     "step 05's load-test commands",
 	"/tmp/gc.log":         "step 05's load-test commands",
 	// The measurement of the stores of ended sessions (issue 21).
-	"/tmp/before-logout":                            "step 05's load-test commands: the server before sessions could be ended",
-	"/tmp/before-logout/solutions/step05-threshold": "step 05's load-test commands: the server before sessions could be ended",
-	"/tmp/step05-before":                            "step 05's load-test commands: the server before sessions could be ended",
-	"/tmp/users.txt":                                "step 05's load-test commands: one token per user",
-	"/tmp/nocheck":                                  "step 05's load-test commands: the server without the check",
-	"/tmp/nocheck/guard.go":                         "step 05's load-test commands: the server without the check",
-	"/tmp/nocheck/overlay.json":                     "step 05's load-test commands: the server without the check",
-	"/tmp/step05-nocheck":                           "step 05's load-test commands: the server without the check",
+	"/tmp/three-keys":           "step 05's benchmark commands: the Redis store before one key per user",
+	"/tmp/three-keys.test":      "step 05's benchmark commands: the Redis store before one key per user",
+	"/tmp/one-key.test":         "step 05's benchmark commands: the Redis store now",
+	"/tmp/$v.test":              "step 05's benchmark commands: either of the two above",
+	"/tmp/all.txt":              "step 05's load-test commands: the tokens of 21,000 users",
+	"/tmp/others.txt":           "step 05's load-test commands: the 1,000 users whose sessions are ended",
+	"/tmp/users.txt":            "step 05's load-test commands: one token per user",
+	"/tmp/nocheck":              "step 05's load-test commands: the server without the check",
+	"/tmp/nocheck/guard.go":     "step 05's load-test commands: the server without the check",
+	"/tmp/nocheck/overlay.json": "step 05's load-test commands: the server without the check",
+	"/tmp/step05-nocheck":       "step 05's load-test commands: the server without the check",
 }
 
 // trackedFiles lists the files git tracks, or, without git, every file

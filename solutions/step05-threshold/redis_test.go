@@ -279,8 +279,9 @@ func TestRedisHungServer(t *testing.T) {
 	assert.True(t, ok, labelRedis+"Redis resumed, and A still refuses a live session five seconds later")
 }
 
-// TestRedisStoreKeys: every key of a user carries the hash tag {user},
-// so that in Redis Cluster a user's keys share a shard.
+// TestRedisStoreKeys: one key per user, with the hash tag {user}, so
+// that in Redis Cluster a user's entries share a shard; it expires with
+// its latest entry, and keeps only the ends whose until is still to come.
 func TestRedisStoreKeys(t *testing.T) {
 	t.Parallel() // each runs its own redis-server
 	r := startRedis(t)
@@ -289,16 +290,47 @@ func TestRedisStoreKeys(t *testing.T) {
 	require.NoError(t, err)
 	defer store.Close()
 	ctx := context.Background()
+	require.NoError(t, store.End(ctx, "guang", "sid-0", clock.Now().Add(time.Second)))
+	clock.Advance(2 * time.Second) // sid-0's until has passed
 	require.NoError(t, store.End(ctx, "guang", "sid-1", clock.Now().Add(day)))
 	require.NoError(t, store.EndAll(ctx, "guang", clock.Now(), clock.Now().Add(day)))
 	c, err := store.use()
 	require.NoError(t, err)
 	keys, err := c.Do(ctx, c.B().Keys().Pattern("*").Build()).AsStrSlice()
 	require.NoError(t, err)
-	assert.ElementsMatch(t, []string{"sess:epoch", "sess:{guang}:end:sid-1", "sess:{guang}:cut"}, keys, labelRedis+"the keys")
-	ttl, err := c.Do(ctx, c.B().Ttl().Key("sess:{guang}:end:sid-1").Build()).AsInt64()
+	assert.ElementsMatch(t, []string{"sess:epoch", "sess:{guang}"}, keys, labelRedis+"the keys")
+	fields, err := c.Do(ctx, c.B().Hkeys().Key("sess:{guang}").Build()).AsStrSlice()
 	require.NoError(t, err)
-	assert.InDelta(t, day.Seconds(), float64(ttl), 5, labelRedis+"an entry expires at its until")
+	assert.ElementsMatch(t, []string{"end:sid-1", "cut"}, fields,
+		labelRedis+"the user's fields: sid-0's end, whose until has passed, is dropped by the next write")
+	ttl, err := c.Do(ctx, c.B().Ttl().Key("sess:{guang}").Build()).AsInt64()
+	require.NoError(t, err)
+	assert.InDelta(t, day.Seconds(), float64(ttl), 5, labelRedis+"the user's key expires at its latest until (TTL in seconds)")
+}
+
+// TestRedisCutOffMovesForward: two logouts everywhere of one user, on
+// two instances at nearly the same time, may reach Redis in either order;
+// the cut-off keeps the later one.
+func TestRedisCutOffMovesForward(t *testing.T) {
+	t.Parallel() // it runs its own redis-server
+	r := startRedis(t)
+	clock := realNow()
+	stores := make([]*redisSessions, 3) // A and B log out everywhere, C checks
+	for i := range stores {
+		store, err := newRedisSessions(r.url(), clock.Now)
+		require.NoError(t, err)
+		defer store.Close()
+		stores[i] = store
+	}
+	ctx := context.Background()
+	t0 := clock.Now()
+	require.NoError(t, stores[0].EndAll(ctx, "guang", t0.Add(10*time.Second), t0.Add(day)))
+	require.NoError(t, stores[1].EndAll(ctx, "guang", t0, t0.Add(day)))
+	for i, store := range stores {
+		ended, err := store.Ended(ctx, "guang", "sid-1", t0.Add(5*time.Second))
+		require.NoError(t, err)
+		assert.True(t, ended, labelRedis+"instance %c: a session that started 5 s before the later of two cut-offs (written first, by A; the earlier one by B): not ended; want ended (the cut-off only moves forward)", 'A'+i)
+	}
 }
 
 // TestRedisErrorIsNotANo: only a nil reply ("no such key") means "not
@@ -315,11 +347,14 @@ func TestRedisErrorIsNotANo(t *testing.T) {
 	ctx := context.Background()
 	c, err := store.use()
 	require.NoError(t, err)
-	for _, key := range []string{"sess:{guang}:end:sid-1", "sess:{guang}:cut", epochKey} {
+	for _, key := range []string{"sess:{guang}", epochKey} {
 		require.NoError(t, c.Do(ctx, c.B().Del().Key(key).Build()).Error())
 		require.NoError(t, c.Do(ctx, c.B().Lpush().Key(key).Element("x").Build()).Error())
 		ended, err := store.Ended(ctx, "guang", "sid-1", clock.Now())
 		assert.Error(t, err, labelRedis+"%s holds a list: Ended answered %v and no error; want an error (the guard's 503)", key, ended)
 		require.NoError(t, c.Do(ctx, c.B().Del().Key(key).Build()).Error())
 	}
+	require.NoError(t, c.Do(ctx, c.B().Hset().Key("sess:{guang}").FieldValue().FieldValue("cut", "soon").Build()).Error())
+	ended, err := store.Ended(ctx, "guang", "sid-1", clock.Now())
+	assert.Error(t, err, labelRedis+"the cut-off is not a number: Ended answered %v and no error; want an error (the guard's 503)", ended)
 }

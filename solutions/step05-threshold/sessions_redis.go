@@ -40,14 +40,24 @@ const (
 )
 
 // redisSessions is the store in Redis, shared by every instance of the
-// server. It is a denylist, like the store in memory, with the same keys
-// per user, and one more, the epoch, so that a Redis that lost its data
-// (restarted without persistence, flushed, failed over to a replica that
-// missed writes) cannot bring an ended session back:
+// server. It is a denylist, like the store in memory, with one key per
+// user that has ended a session (a hash), and one more, the epoch, so that
+// a Redis that lost its data (restarted without persistence, flushed,
+// failed over to a replica that missed writes) cannot bring an ended
+// session back:
 //
-//	sess:{user}:end:<sid>  "1", until the session's cap     (End)
-//	sess:{user}:cut        the cut-off, unix seconds         (EndAll)
-//	sess:epoch             when this store's memory began   (never expires)
+//	sess:{user}            a hash, until the latest until of its fields:
+//	  end:<sid>            the session's until, unix ms        (End)
+//	  cut                  the cut-off, unix seconds           (EndAll)
+//	sess:epoch             when this store's memory began      (never expires)
+//
+// One key per user, not one per entry: the guard reads one cached answer
+// per request and user instead of two, which is what it costs with many
+// users (BENCHMARKS.md). Redis 7.0 cannot expire a hash's fields one by
+// one, so each field holds its until, each write drops the fields whose
+// until has passed, and the key expires with the last of them: the store
+// stays bounded as with a key per entry. A field kept past its until
+// changes no answer: every token of that session has expired by then.
 //
 // A session that started before the epoch is refused: the store cannot
 // vouch for it, since what it knew before then may be lost. The epoch is
@@ -65,9 +75,10 @@ const (
 // The guard's reads use rueidis's client-side caching (RESP3 CLIENT
 // TRACKING): Redis remembers which keys each connection has read and
 // tells it when one changes, so an answer is served from this process's
-// memory until then, without a round trip. Every key of a user carries
-// the hash tag {user}: in Redis Cluster, a user's keys live on one shard,
-// and no operation touches two users.
+// memory until then, without a round trip. Each operation touches one
+// key, and none touches two users: nothing needs a cross-slot command in
+// Redis Cluster. The hash tag {user} would keep any other key of the user
+// on the same shard.
 type redisSessions struct {
 	addr   string // for errors and the log
 	opt    rueidis.ClientOption
@@ -190,7 +201,7 @@ func (s *redisSessions) Close() {
 	}
 }
 
-func userKey(user, name string) string { return "sess:{" + user + "}:" + name }
+func userKey(user string) string { return "sess:{" + user + "}" }
 
 func (s *redisSessions) Ended(ctx context.Context, user, sid string, authTime time.Time) (bool, error) {
 	c, err := s.use()
@@ -204,14 +215,11 @@ func (s *redisSessions) Ended(ctx context.Context, user, sid string, authTime ti
 	// waits for Redis (a cached answer never does).
 	call := withLazyDeadline(ctx, redisCallTimeout)
 	defer call.stop()
-	// Three reads, one after the other: each is a hit in the client-side
+	// Two reads, one after the other: each is a hit in the client-side
 	// cache in the common case (well under a microsecond). DoMultiCache
 	// would spread them over the connections, in goroutines: slower on a
 	// hit, which is what matters here.
-	get := func(key string) rueidis.RedisResult {
-		return c.DoCache(call, c.B().Get().Key(key).Cache(), redisCacheTTL)
-	}
-	epoch, err := unixOrZero(get(epochKey))
+	epoch, err := unixOrZero(c.DoCache(call, c.B().Get().Key(epochKey).Cache(), redisCacheTTL).ToString())
 	if err != nil {
 		return false, err
 	}
@@ -223,12 +231,19 @@ func (s *redisSessions) Ended(ctx context.Context, user, sid string, authTime ti
 	if authTime.Before(epoch) {
 		return true, nil // older than what the store remembers
 	}
-	if err := get(userKey(user, "end:"+sid)).Error(); err == nil {
-		return true, nil // logged out
-	} else if !rueidis.IsRedisNil(err) {
-		return false, err // only "no such key" means "not logged out"
+	// The user's cut-off and this session's end, in one answer: a nil for
+	// each field (or key) that is not there. Any error refuses.
+	fields, err := c.DoCache(call, c.B().Hmget().Key(userKey(user)).Field("cut", "end:"+sid).Cache(), redisCacheTTL).ToArray()
+	if err != nil {
+		return false, err
 	}
-	cut, err := unixOrZero(get(userKey(user, "cut")))
+	if len(fields) != 2 {
+		return false, fmt.Errorf("redis: HMGET answered %d values, want 2", len(fields))
+	}
+	if !fields[1].IsNil() {
+		return true, nil // logged out
+	}
+	cut, err := unixOrZero(fields[0].ToString())
 	if err != nil {
 		return false, err
 	}
@@ -290,18 +305,17 @@ var stoppedContext = func() context.Context {
 func startEpoch(ctx context.Context, c rueidis.Client, now func() time.Time) (time.Time, error) {
 	start := now().Unix()
 	res := c.Do(ctx, c.B().Set().Key(epochKey).Value(strconv.FormatInt(start, 10)).Nx().Get().Build())
-	t, err := unixOrZero(res) // SET NX GET: the value already there, or nil if ours was set
+	t, err := unixOrZero(res.ToString()) // SET NX GET: the value already there, or nil if ours was set
 	if err != nil || !t.IsZero() {
 		return t, err
 	}
 	return time.Unix(start, 0), nil
 }
 
-// unixOrZero reads a reply holding unix seconds: the zero time for a nil
-// reply (no such key), an error for any other error or a value that is not
-// a number.
-func unixOrZero(res rueidis.RedisResult) (time.Time, error) {
-	v, err := res.ToString()
+// unixOrZero reads a reply holding unix seconds, as ToString gives it: the
+// zero time for a nil reply (no such key or field), an error for any other
+// error or a value that is not a number.
+func unixOrZero(v string, err error) (time.Time, error) {
 	if rueidis.IsRedisNil(err) {
 		return time.Time{}, nil
 	}
@@ -316,7 +330,43 @@ func unixOrZero(res rueidis.RedisResult) (time.Time, error) {
 }
 
 func (s *redisSessions) End(ctx context.Context, user, sid string, until time.Time) error {
-	if !until.After(s.now()) {
+	if err := s.write(ctx, user, "end:"+sid, strconv.FormatInt(until.UnixMilli(), 10), until); err != nil {
+		return err
+	}
+	return s.mine.End(ctx, user, sid, until)
+}
+
+func (s *redisSessions) EndAll(ctx context.Context, user string, before, until time.Time) error {
+	cut := strconv.FormatInt(before.Truncate(time.Second).Unix(), 10)
+	if err := s.write(ctx, user, "cut", cut, until); err != nil {
+		return err
+	}
+	return s.mine.EndAll(ctx, user, before, until)
+}
+
+// writeScript sets one field of a user's hash, drops the ends whose until
+// has passed, and keeps the key until the latest until: one key, so it is
+// atomic, and fine in Redis Cluster. The cut-off only moves forward (two
+// instances may log the same user out everywhere at once); an end's value
+// is its until, in unix ms.
+var writeScript = rueidis.NewLuaScript(`
+local key, field, value = KEYS[1], ARGV[1], ARGV[2]
+local untilms, now = tonumber(ARGV[3]), tonumber(ARGV[4])
+if field ~= 'cut' or tonumber(value) > tonumber(redis.call('HGET', key, 'cut') or '0') then
+  redis.call('HSET', key, field, value)
+end
+local all = redis.call('HGETALL', key)
+for i = 1, #all, 2 do
+  if all[i] ~= 'cut' and tonumber(all[i + 1]) <= now then redis.call('HDEL', key, all[i]) end
+end
+if redis.call('PTTL', key) < untilms - now then redis.call('PEXPIRE', key, untilms - now) end
+return 1`)
+
+// write runs writeScript for one field of the user's key, unless until
+// has passed already (every token it would end has expired).
+func (s *redisSessions) write(ctx context.Context, user, field, value string, until time.Time) error {
+	now := s.now()
+	if !until.After(now) {
 		return nil // every token of the session has expired already
 	}
 	c, err := s.use()
@@ -325,41 +375,6 @@ func (s *redisSessions) End(ctx context.Context, user, sid string, until time.Ti
 	}
 	ctx, cancel := context.WithTimeout(ctx, redisCallTimeout)
 	defer cancel()
-	if err := c.Do(ctx, c.B().Set().Key(userKey(user, "end:"+sid)).Value("1").Pxat(until).Build()).Error(); err != nil {
-		return err
-	}
-	return s.mine.End(ctx, user, sid, until)
-}
-
-// endAllScript moves a user's cut-off forward, never back (two instances
-// may log the same user out everywhere at once), and keeps it until the
-// later of the two untils. One key: atomic, and fine in Redis Cluster.
-var endAllScript = rueidis.NewLuaScript(`
-local old = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > old then redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL') end
-local left = redis.call('PTTL', KEYS[1])
-local want = tonumber(ARGV[2]) - tonumber(ARGV[3])
-if left < want then redis.call('PEXPIRE', KEYS[1], want) end
-return 1`)
-
-func (s *redisSessions) EndAll(ctx context.Context, user string, before, until time.Time) error {
-	now := s.now()
-	if !until.After(now) {
-		return nil
-	}
-	c, err := s.use()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, redisCallTimeout)
-	defer cancel()
-	args := []string{
-		strconv.FormatInt(before.Truncate(time.Second).Unix(), 10),
-		strconv.FormatInt(until.UnixMilli(), 10),
-		strconv.FormatInt(now.UnixMilli(), 10),
-	}
-	if err := endAllScript.Exec(ctx, c, []string{userKey(user, "cut")}, args).Error(); err != nil {
-		return err
-	}
-	return s.mine.EndAll(ctx, user, before, until)
+	args := []string{field, value, strconv.FormatInt(until.UnixMilli(), 10), strconv.FormatInt(now.UnixMilli(), 10)}
+	return writeScript.Exec(ctx, c, []string{userKey(user)}, args).Error()
 }
