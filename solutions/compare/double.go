@@ -54,7 +54,7 @@ type DoubleServer struct {
 	// Redis, shared by several instances (families_redis.go).
 	shared FamilyStore
 
-	mu        sync.Mutex
+	mu        hookedMutex
 	families  map[string]family // the live families, by sid
 	nextSweep time.Time
 	reuses    atomic.Int64
@@ -243,4 +243,21 @@ func (s *DoubleServer) LogoutAll(user string) {
 			delete(s.families, sid)
 		}
 	}
+}
+
+// hookedMutex is a sync.Mutex that a test can interrupt: beforeLock, when
+// set, runs before each Lock, on the goroutine that locks. With it a test
+// puts another refresh exactly between two steps of one, where a race
+// would put it only now and then (TestDoubleRefreshIsAtomic). Nil outside
+// tests: then it is a plain sync.Mutex.
+type hookedMutex struct {
+	sync.Mutex
+	beforeLock func()
+}
+
+func (m *hookedMutex) Lock() {
+	if m.beforeLock != nil {
+		m.beforeLock()
+	}
+	m.Mutex.Lock()
 }

@@ -60,6 +60,36 @@ func TestDoubleRefreshRotatesAndDetectsReuse(t *testing.T) {
 	assert.Equal(t, http.StatusOK, res.StatusCode, "a new login is a new family")
 }
 
+// TestDoubleRefreshIsAtomic: a refresh checks that the presented token is
+// the family's current one and makes its successor current in one step, so
+// a second refresh of the same token can never slip in between and rotate
+// it too (two valid successors: a copy that is never detected). The second
+// refresh is run exactly before each Lock of the first (the server's
+// hookedMutex), the moments a race would hit only now and then: each time,
+// exactly one of the two wins, and the other is a reuse.
+func TestDoubleRefreshIsAtomic(t *testing.T) {
+	for k := 1; k <= 3; k++ {
+		srv := NewDoubleServer(testSecret, time.Now)
+		p := loginPair(t, srv)
+		var second *http.Response
+		locks := 0
+		srv.mu.beforeLock = func() {
+			if locks++; locks == k {
+				srv.mu.beforeLock = nil // the second refresh runs uninterrupted
+				second, _ = refreshPair(srv, p.RefreshToken)
+			}
+		}
+		first, _ := refreshPair(srv, p.RefreshToken)
+		srv.mu.beforeLock = nil
+		if second == nil { // the first refresh locked fewer than k times
+			continue
+		}
+		statuses := []int{first.StatusCode, second.StatusCode}
+		assert.ElementsMatch(t, []int{http.StatusOK, http.StatusUnauthorized}, statuses,
+			"(double.go): the same refresh token twice, the second run just before Lock number %d of the first: statuses %v (first, second); want one 200 and one 401: exactly one rotation wins, the other is a reuse", k, statuses)
+	}
+}
+
 // TestDoubleRefreshRefusesAccessToken: an access token travels in every
 // request header, so more parties see it than the refresh token. Presented
 // to /user/refresh it is refused, and the family lives on: otherwise anyone
