@@ -155,15 +155,29 @@ func (f *RedisFamilies) Rotate(ctx context.Context, user, sid, presented, next s
 	return Gone, nil
 }
 
+// dropScript drops the families named in ARGV, whose keys follow the
+// set's in KEYS: a script names every key it touches, as Redis Cluster
+// asks of scripts.
 var dropScript = rueidis.NewLuaScript(`
-for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  redis.call('DEL', KEYS[1] .. ':' .. sid)
+for i, sid in ipairs(ARGV) do
+  redis.call('DEL', KEYS[i + 1])
+  redis.call('SREM', KEYS[1], sid)
 end
-redis.call('DEL', KEYS[1])
 return 1`)
 
+// DropUser reads the user's families, then drops them in one script. A
+// family started between the two is a login after the logout everywhere:
+// it lives on.
 func (f *RedisFamilies) DropUser(ctx context.Context, user string) error {
 	ctx, cancel := context.WithTimeout(ctx, redisTimeout)
 	defer cancel()
-	return dropScript.Exec(ctx, f.client, []string{familiesKey(user)}, nil).Error()
+	sids, err := f.client.Do(ctx, f.client.B().Smembers().Key(familiesKey(user)).Build()).AsStrSlice()
+	if err != nil || len(sids) == 0 {
+		return err
+	}
+	keys := []string{familiesKey(user)}
+	for _, sid := range sids {
+		keys = append(keys, familyKey(user, sid))
+	}
+	return dropScript.Exec(ctx, f.client, keys, sids).Error()
 }

@@ -118,4 +118,7 @@ func TestRedisFamilies(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "after a logout everywhere on B, A refuses the family's refresh token")
 	res, _ = refreshPair(a, next.RefreshToken)
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "and every family of the user")
+	fresh := loginPair(t, b)
+	res, _ = refreshPair(a, fresh.RefreshToken)
+	assert.Equal(t, http.StatusOK, res.StatusCode, "a login after the logout everywhere lives on")
 }
