@@ -40,8 +40,8 @@
 // A failure is one line: both files, what differs, and the first
 // differing line of each.
 //
-// TestPagesWithoutSibling lists the pages that have no Chinese sibling
-// yet. While the translation is under way it only logs them
-// (go test -v ./solutions/i18n shows the list); once every page has one,
-// set everyPageTranslated to true and a page without a sibling fails.
+// TestPagesWithoutSibling fails on a page that has no Chinese sibling:
+// everyPageTranslated is true, since every page has one. Set to false
+// while a translation is under way, it only logs them (go test -v
+// ./solutions/i18n shows the list).
 package i18n
