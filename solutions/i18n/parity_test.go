@@ -20,13 +20,14 @@ import (
 // a page without one fails TestPagesWithoutSibling.
 const everyPageTranslated = true
 
-// repoRoot is the course's root: this package is solutions/i18n.
+// repoRoot is the course's root, the folder of go.work above this
+// package (coursecheck.FindRoot).
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
+	wd, err := os.Getwd()
 	require.NoError(t, err)
-	_, err = os.Stat(filepath.Join(root, "go.work"))
-	require.NoError(t, err, "the course root (with go.work) should be two levels up from solutions/i18n")
+	root, err := coursecheck.FindRoot(wd)
+	require.NoError(t, err)
 	return root
 }
 
