@@ -23,6 +23,11 @@ import (
 // (git ignores it): <step>.json, with the key of the files it ran on.
 const cacheDir = ".course-cache"
 
+// runFile is the file in cacheDir that keeps the last run of step's tests.
+func (c *course) runFile(step string) string {
+	return filepath.Join(c.root, cacheDir, step+".json")
+}
+
 // testArgs are the flags of a step's run, before the packages: the run is
 // go test -json <testArgs> [-race] ./... in the step's folder.
 var testArgs = []string{"-timeout=5m"}
@@ -58,7 +63,7 @@ func (c *course) runStepTests(ctx context.Context, s *step) (*coursecheck.Result
 	if err != nil {
 		return nil, false, err
 	}
-	file := filepath.Join(c.root, cacheDir, s.name+".json")
+	file := c.runFile(s.name)
 	if data, err := os.ReadFile(file); err == nil {
 		var last testRun
 		if json.Unmarshal(data, &last) == nil && last.Key == key {
