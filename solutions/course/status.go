@@ -201,7 +201,7 @@ func newStepStatus(s *step) *StepStatus {
 	}
 	for _, n := range s.todos.Numbers() {
 		l := coursecheck.Label{N: n, File: s.todos[n]}
-		st.TODOs = append(st.TODOs, TODO{N: n, File: l.File, What: todoWhat(s.files, l), Description: todoDescription(s.files, l)})
+		st.TODOs = append(st.TODOs, TODO{N: n, File: l.File, What: coursecheck.TODOWhat(s.files, l), Description: todoDescription(s.files, l)})
 	}
 	return st
 }
