@@ -20,9 +20,7 @@ func TestRedisReadsItsOwnWrites(t *testing.T) {
 	t.Parallel() // it runs its own redis-server
 	r := startRedis(t)
 	clock := realNow()
-	store, err := newRedisSessions(r.url(), clock.Now)
-	require.NoError(t, err)
-	t.Cleanup(store.Close)
+	store := newStore(t, r, clock.Now)
 	ctx := context.Background()
 	authTime := clock.Now()
 	for i := range 200 {

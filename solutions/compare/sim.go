@@ -168,9 +168,6 @@ func (r *Row) add(x run) {
 	}
 }
 
-// Table renders rows as a Markdown table.
-func Table(rows []Row) string { return TableIn("en", rows) }
-
 // TableHeaders are the table's header rows, by language: the README
 // (en) and its Chinese sibling (zh). The rows under them are the same in
 // both.
@@ -179,8 +176,9 @@ var TableHeaders = map[string]string{
 	"zh": "| 场景 | 方案 | 用户请求数 | 签发的 token 数 | 额外往返次数 | 被迫重新登录次数（原因） | 用户看到的 401 次数 | 被盗凭证可用时长 |",
 }
 
-// TableIn is Table with the header of a language of TableHeaders.
-func TableIn(lang string, rows []Row) string {
+// Table renders rows as a Markdown table, under the header of a language
+// of TableHeaders.
+func Table(lang string, rows []Row) string {
 	var b strings.Builder
 	b.WriteString(TableHeaders[lang] + "\n")
 	b.WriteString("|---|---|--:|--:|--:|---|--:|---|\n")

@@ -215,7 +215,7 @@ func requireClassBrowser(t *testing.T) string {
 	if path := os.Getenv("CHROME_PATH"); path != "" {
 		return path
 	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+	for _, name := range browserNames {
 		if path, err := exec.LookPath(name); err == nil {
 			return path
 		}

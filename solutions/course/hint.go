@@ -101,15 +101,16 @@ func (c *course) showRung(stepName string, n int) error {
 		return usagef("%s has no TODO %d (it has TODOs %v)", stepName, n, s.todos.Numbers())
 	}
 	label := coursecheck.Label{N: n, File: file}
-	ladder, err := readLadder(s.files, stepName, label)
+	ladder, err := readLadder(s.files, stepName, coursecheck.HintsFile, label)
 	if err != nil {
 		return err
 	}
 	hintsFile := coursecheck.HintsFile
 	if c.lang == langZH {
 		// The Chinese ladder where the step has one, else the English
-		// one, saying so.
-		if zh, ok := readLadderZH(s.files, label); ok && len(zh.Rungs) == len(ladder.Rungs) {
+		// one, saying so (the parity check of solutions/i18n says why a
+		// Chinese ladder is missing or does not parse).
+		if zh, err := readLadder(s.files, stepName, hintsFileZH, label); err == nil && len(zh.Rungs) == len(ladder.Rungs) {
 			ladder, hintsFile = zh, hintsFileZH
 		} else {
 			fmt.Fprintln(c.stdout, c.msg("not translated", stepName, coursecheck.HintsFile))
@@ -145,42 +146,23 @@ func (c *course) showRung(stepName string, n int) error {
 	return nil
 }
 
-// readLadder reads TODO l's hint ladder from the step's HINTS.md (as
-// committed: the learner's edits do not move the hints).
-func readLadder(files fs.FS, stepName string, l coursecheck.Label) (coursecheck.Ladder, error) {
-	hints, err := fs.ReadFile(files, coursecheck.HintsFile)
+// readLadder reads TODO l's hint ladder from the step's file of hints
+// (HintsFile, or its Chinese sibling hintsFileZH), as committed: the
+// learner's edits do not move the hints.
+func readLadder(files fs.FS, stepName, file string, l coursecheck.Label) (coursecheck.Ladder, error) {
+	hints, err := fs.ReadFile(files, file)
 	if err != nil {
 		return coursecheck.Ladder{}, fmt.Errorf("%s: %v", stepName, err)
 	}
-	ladders, err := coursecheck.ParseHints(string(hints))
+	ladders, err := coursecheck.ParseHintsIn(file, string(hints))
 	if err != nil {
 		return coursecheck.Ladder{}, fmt.Errorf("%s/%v", stepName, err)
 	}
 	i := slices.IndexFunc(ladders, func(ladder coursecheck.Ladder) bool { return ladder.Label == l })
 	if i < 0 || len(ladders[i].Rungs) == 0 {
-		return coursecheck.Ladder{}, fmt.Errorf("%s/%s has no hint ladder for %s", stepName, coursecheck.HintsFile, l)
+		return coursecheck.Ladder{}, fmt.Errorf("%s/%s has no hint ladder for %s", stepName, file, l)
 	}
 	return ladders[i], nil
-}
-
-// readLadderZH reads TODO l's ladder from the step's Chinese hints
-// (HINTS.zh-CN.md, as committed); ok is false when the step has none, or
-// none for l, or they do not parse (the parity check of solutions/i18n
-// says why).
-func readLadderZH(files fs.FS, l coursecheck.Label) (coursecheck.Ladder, bool) {
-	hints, err := fs.ReadFile(files, hintsFileZH)
-	if err != nil {
-		return coursecheck.Ladder{}, false
-	}
-	ladders, err := coursecheck.ParseHintsIn(hintsFileZH, string(hints))
-	if err != nil {
-		return coursecheck.Ladder{}, false
-	}
-	i := slices.IndexFunc(ladders, func(ladder coursecheck.Ladder) bool { return ladder.Label == l })
-	if i < 0 || len(ladders[i].Rungs) == 0 {
-		return coursecheck.Ladder{}, false
-	}
-	return ladders[i], true
 }
 
 func (c *course) readProgress() (*progress, error) {

@@ -30,7 +30,7 @@ func TestLadders(t *testing.T) {
 		s, err := c.loadStep(name)
 		require.NoError(t, err)
 		for _, n := range s.todos.Numbers() {
-			ladder, err := readLadder(s.files, name, labelOf(n, s.todos[n]))
+			ladder, err := readLadder(s.files, name, coursecheck.HintsFile, labelOf(n, s.todos[n]))
 			if assert.NoError(t, err) {
 				assert.GreaterOrEqual(t, len(ladder.Rungs), 3, "%s %s", name, ladder.Label)
 			}
@@ -45,7 +45,7 @@ func TestHintRungs(t *testing.T) {
 	c := cloneCourse(t, &out)
 	s, err := c.loadStep("step02-guard")
 	require.NoError(t, err)
-	ladder, err := readLadder(s.files, "step02-guard", labelOf(1, "bearer.go"))
+	ladder, err := readLadder(s.files, "step02-guard", coursecheck.HintsFile, labelOf(1, "bearer.go"))
 	require.NoError(t, err)
 	rungs := len(ladder.Rungs)
 

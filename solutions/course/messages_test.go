@@ -151,7 +151,7 @@ func TestHintInChinese(t *testing.T) {
 	assert.Contains(t, out, "step03-refresh，TODO 1 (refresh.go) — 提示 1/")
 	s, err := c.loadStep("step03-refresh")
 	require.NoError(t, err)
-	ladder, err := readLadder(s.files, "step03-refresh", labelOf(1, "refresh.go"))
+	ladder, err := readLadder(s.files, "step03-refresh", coursecheck.HintsFile, labelOf(1, "refresh.go"))
 	require.NoError(t, err)
 	assert.Contains(t, out, ladder.Rungs[0].Body, "the English rung")
 
@@ -168,7 +168,7 @@ func TestHintInChinese(t *testing.T) {
 	// The rest of the ladder, to the end, in Chinese.
 	s2, err := c.loadStep("step02-guard")
 	require.NoError(t, err)
-	l2, err := readLadder(s2.files, "step02-guard", labelOf(1, "bearer.go"))
+	l2, err := readLadder(s2.files, "step02-guard", coursecheck.HintsFile, labelOf(1, "bearer.go"))
 	require.NoError(t, err)
 	n := len(l2.Rungs)
 	for k := 3; k <= n; k++ { // rungs 1 and 2 were shown above
@@ -197,10 +197,10 @@ func TestLaddersZH(t *testing.T) {
 		translated++
 		for _, n := range s.todos.Numbers() {
 			l := labelOf(n, s.todos[n])
-			en, err := readLadder(s.files, name, l)
+			en, err := readLadder(s.files, name, coursecheck.HintsFile, l)
 			require.NoError(t, err)
-			zh, ok := readLadderZH(s.files, l)
-			if assert.True(t, ok, "%s/%s: no ladder for %s, or the file does not parse", name, hintsFileZH, l) {
+			zh, err := readLadder(s.files, name, hintsFileZH, l)
+			if assert.NoError(t, err, "%s/%s: no ladder for %s, or the file does not parse", name, hintsFileZH, l) {
 				assert.Len(t, zh.Rungs, len(en.Rungs), "%s/%s: the rungs of %s", name, hintsFileZH, l)
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -202,7 +201,7 @@ func newStepStatus(s *step) *StepStatus {
 	}
 	for _, n := range s.todos.Numbers() {
 		l := coursecheck.Label{N: n, File: s.todos[n]}
-		st.TODOs = append(st.TODOs, TODO{N: n, File: l.File, What: todoWhat(s.files, l), Description: todoDescription(s.files, l)})
+		st.TODOs = append(st.TODOs, TODO{N: n, File: l.File, What: coursecheck.TODOWhat(s.files, l), Description: todoDescription(s.files, l)})
 	}
 	return st
 }
@@ -212,7 +211,7 @@ func (c *course) recordRun(st *StepStatus, s *step, r *coursecheck.Result, cache
 	st.record(s, r)
 	st.Cached = cached
 	st.RanAt = nil
-	if info, err := os.Stat(filepath.Join(c.root, cacheDir, s.name+".json")); err == nil {
+	if info, err := os.Stat(c.runFile(s.name)); err == nil {
 		ran := info.ModTime().UTC().Truncate(time.Second)
 		st.RanAt = &ran
 	}

@@ -23,6 +23,11 @@ import (
 // (git ignores it): <step>.json, with the key of the files it ran on.
 const cacheDir = ".course-cache"
 
+// runFile is the file in cacheDir that keeps the last run of step's tests.
+func (c *course) runFile(step string) string {
+	return filepath.Join(c.root, cacheDir, step+".json")
+}
+
 // testArgs are the flags of a step's run, before the packages: the run is
 // go test -json <testArgs> [-race] ./... in the step's folder.
 var testArgs = []string{"-timeout=5m"}
@@ -58,7 +63,7 @@ func (c *course) runStepTests(ctx context.Context, s *step) (*coursecheck.Result
 	if err != nil {
 		return nil, false, err
 	}
-	file := filepath.Join(c.root, cacheDir, s.name+".json")
+	file := c.runFile(s.name)
 	if data, err := os.ReadFile(file); err == nil {
 		var last testRun
 		if json.Unmarshal(data, &last) == nil && last.Key == key {
@@ -85,6 +90,10 @@ func (c *course) runStepTests(ctx context.Context, s *step) (*coursecheck.Result
 	return coursecheck.ParseRun(stdout, stderr), false, nil
 }
 
+// browserNames are the commands the steps' browser tests look for, in
+// their order (after CHROME_PATH), as the class page's test does.
+var browserNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
+
 // runKey hashes what a step's test run depends on: the content of every
 // file below dir (but in folders whose name starts with a dot), go.work
 // and go.work.sum in root, the go version, the flags, the environment
@@ -98,7 +107,7 @@ func runKey(root, dir string, args []string) (string, error) {
 	for _, name := range []string{"GOFLAGS", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GODEBUG", "GOTOOLCHAIN", "CI", "CHROME_PATH"} {
 		fmt.Fprintf(h, "env %s=%q\n", name, os.Getenv(name))
 	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+	for _, name := range browserNames {
 		path, _ := exec.LookPath(name)
 		fmt.Fprintf(h, "browser %s=%q\n", name, path)
 	}

@@ -12,68 +12,15 @@ import (
 // maxWhat caps the one line that says what a TODO asks.
 const maxWhat = 160
 
-// listItemRE matches the start of a list item in a TODO comment ("a. ",
-// "- ", "1. "): the details that follow the comment's first sentence.
-var listItemRE = regexp.MustCompile(`^([a-z]\.|\d+\.|-|\*) `)
-
-// todoWhat returns what TODO l asks, in one line: the first sentence of its
-// comment in the starter (files), which starts on the line with the label
-// and may go on over the next comment lines, up to a list of details. The
-// status caps it to a line (maxWhat) when it prints it; -json has it whole.
-func todoWhat(files fs.FS, l coursecheck.Label) string {
-	comments := todoComments(files, l)
-	if len(comments) == 0 {
-		return ""
-	}
-	lines := comments[0]
-	what := lines[0]
-	for _, text := range lines[1:] {
-		if strings.HasSuffix(what, ".") || listItemRE.MatchString(strings.TrimSpace(text)) {
-			break
-		}
-		what += " " + strings.TrimSpace(text)
-	}
-	return what
-}
-
 // todoDescription returns the whole of TODO l's comments in the starter,
 // without the comment markers and the label, the details included; one
 // paragraph per comment when the label is on several.
 func todoDescription(files fs.FS, l coursecheck.Label) string {
 	var paragraphs []string
-	for _, lines := range todoComments(files, l) {
+	for _, lines := range coursecheck.TODOComments(files, l) {
 		paragraphs = append(paragraphs, strings.Join(lines, "\n"))
 	}
 	return strings.Join(paragraphs, "\n\n")
-}
-
-// todoComments returns each comment of the file l.File that starts with
-// the label l: its lines from the label on, without "//" and the label
-// (a list item keeps its indentation), up to the first line that is no
-// comment or an empty one.
-func todoComments(files fs.FS, l coursecheck.Label) [][]string {
-	content, err := fs.ReadFile(files, l.File)
-	if err != nil {
-		return nil
-	}
-	var comments [][]string
-	lines := strings.Split(string(content), "\n")
-	for i, line := range lines {
-		at := strings.Index(line, l.String())
-		if at < 0 || !strings.Contains(line[:at], "//") {
-			continue
-		}
-		comment := []string{strings.TrimSpace(strings.TrimPrefix(line[at+len(l.String()):], ":"))}
-		for _, next := range lines[i+1:] {
-			text, isComment := strings.CutPrefix(strings.TrimSpace(next), "//")
-			if !isComment || strings.TrimSpace(text) == "" || coursecheck.ParseLabels(text) != nil {
-				break
-			}
-			comment = append(comment, strings.TrimRight(strings.TrimPrefix(text, " "), " \t"))
-		}
-		comments = append(comments, comment)
-	}
-	return comments
 }
 
 // capLine cuts s to at most n runes, marking the cut with "…".

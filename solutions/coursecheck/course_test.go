@@ -49,21 +49,19 @@ func TestCourse(t *testing.T) {
 
 	t.Parallel() // beside TestWrongAnswers: slots bounds their go commands
 	runEach(t, steps, func(name string) string { return name }, func(t *testing.T, name string) {
-		{
-			s := loadStep(t, root, name)
-			require.DirExists(t, s.solved, "%s has no solved copy: add solutions/%s (a package of the solutions module)", name, name)
+		s := loadStep(t, root, name)
+		require.DirExists(t, s.solved, "%s has no solved copy: add solutions/%s (a package of the solutions module)", name, name)
 
-			checkSameFiles(t, s)
-			require.NotEmpty(t, s.todos, "%s: the starter has no numbered TODO (// TODO 1 (file.go): …)", name)
-			left, err := ScanTODOs(os.DirFS(s.solved))
-			assert.NoError(t, err, "solutions/%s", name)
-			assert.Empty(t, left, "solutions/%s still has numbered TODOs: the solved copy must be complete", name)
+		checkSameFiles(t, s)
+		require.NotEmpty(t, s.todos, "%s: the starter has no numbered TODO (// TODO 1 (file.go): …)", name)
+		left, err := ScanTODOs(os.DirFS(s.solved))
+		assert.NoError(t, err, "solutions/%s", name)
+		assert.Empty(t, left, "solutions/%s still has numbered TODOs: the solved copy must be complete", name)
 
-			checkTODOLabels(t, s)
-			checkHints(t, s)
-			checkStarterFails(t, s)
-			checkWorkOrder(t, s)
-		}
+		checkTODOLabels(t, s)
+		checkHints(t, s)
+		checkStarterFails(t, s)
+		checkWorkOrder(t, s)
 	})
 }
 

@@ -124,6 +124,39 @@ func CommittedOverlay(changes []Change, tmp string) (map[string]string, error) {
 	return replace, nil
 }
 
+// TrackedFiles lists the files git tracks below root, relative to it with
+// slashes; where git cannot say (no git, or a copy of the course that is
+// no checkout), every file below root but those in .git.
+func TrackedFiles(root string) ([]string, error) {
+	if out, err := git(root, "ls-files", "-z"); err == nil {
+		var files []string
+		for _, f := range strings.Split(string(out), "\x00") {
+			if f != "" {
+				files = append(files, f)
+			}
+		}
+		return files, nil
+	}
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() {
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				return err
+			}
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	return files, err
+}
+
 func git(dir string, args ...string) ([]byte, error) {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir

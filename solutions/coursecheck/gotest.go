@@ -80,8 +80,16 @@ func RunTests(ctx context.Context, dir string, args ...string) (*Result, error) 
 func RunTestsRaw(ctx context.Context, dir string, args ...string) (stdout, stderr []byte, err error) {
 	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-json"}, args...)...)
 	cmd.Dir = dir
-	// Cancelled, the go command is interrupted: it then stops the test
-	// binary too (a kill would leave that running).
+	return runJSON(ctx, cmd)
+}
+
+// runJSON runs cmd, made with exec.CommandContext(ctx, …): go test -json,
+// or a test binary through test2json (the known wrong answers' variant
+// binaries). It returns cmd's stdout and stderr; the error is only for a
+// command that could not run, or ran out of ctx: failing tests are not.
+func runJSON(ctx context.Context, cmd *exec.Cmd) (stdout, stderr []byte, err error) {
+	// Cancelled, the command is interrupted: the go command then stops the
+	// test binary too (a kill would leave that running).
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 10 * time.Second
 	var errBuf bytes.Buffer

@@ -9,7 +9,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -193,42 +192,16 @@ func mistakeSteps(t *testing.T, root string, first map[string]string) []MistakeS
 	return steps
 }
 
-// todoLine returns the first sentence of TODO l's comment in the starter,
-// after the label: what the TODO asks. It goes on over the next comment
-// lines up to a period or a list of details.
+// todoLine returns the first sentence of what TODO l asks in the starter
+// in dir (TODOWhat, as the course command shows it), without its final
+// period or colon.
 func todoLine(dir string, l Label) string {
-	content, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(l.File)))
-	if err != nil {
-		return ""
-	}
-	var what string
-	in := false
-	for line := range strings.Lines(string(content)) {
-		t := strings.TrimSpace(line)
-		if !in {
-			if _, after, ok := strings.Cut(t, "// "+l.String()+":"); ok {
-				what, in = strings.TrimSpace(after), true
-			}
-		} else {
-			next, isComment := strings.CutPrefix(t, "//")
-			next = strings.TrimSpace(next)
-			if !isComment || next == "" || todoListItemRE.MatchString(next) {
-				break
-			}
-			what += " " + next
-		}
-		if in && strings.HasSuffix(what, ".") {
-			break
-		}
-	}
+	what := TODOWhat(os.DirFS(dir), l)
 	if i := strings.Index(what, ". "); i >= 0 {
 		what = what[:i+1]
 	}
 	return strings.TrimRight(what, ".:")
 }
-
-// todoListItemRE matches the start of a list of details in a TODO comment.
-var todoListItemRE = regexp.MustCompile(`^([a-z]\.|\d+\.|-|\*) `)
 
 func readFirstMessages(t *testing.T) map[string]string {
 	t.Helper()

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -135,19 +134,12 @@ func (b *variantBinary) run(t *testing.T, id int, args ...string) *Result {
 	cmd := exec.CommandContext(ctx, b.test2json, append([]string{"-t", "-p", b.pkg, b.path, "-test.v=test2json", "-test.timeout=3m"}, args...)...)
 	cmd.Dir = b.dir
 	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", VariantEnv, id))
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	var out []byte
+	var out, stderr []byte
 	var err error
-	inSlot(func() { out, err = cmd.Output() })
-	if _, isExit := err.(*exec.ExitError); err != nil && !isExit {
-		checkGoErr(t, ctx.Err(), b.dir)
-		require.NoError(t, err, "%s", b.path)
-	}
+	inSlot(func() { out, stderr, err = runJSON(ctx, cmd) })
 	checkGoErr(t, ctx.Err(), b.dir)
-	return ParseRun(out, []byte(stderr.String()))
+	require.NoError(t, err, "%s", b.path)
+	return ParseRun(out, stderr)
 }
 
 // buildTest2JSON builds the go command's test2json (go test -json runs the

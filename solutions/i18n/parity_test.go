@@ -1,9 +1,7 @@
 package i18n
 
 import (
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,13 +18,14 @@ import (
 // a page without one fails TestPagesWithoutSibling.
 const everyPageTranslated = true
 
-// repoRoot is the course's root: this package is solutions/i18n.
+// repoRoot is the course's root, the folder of go.work above this
+// package (coursecheck.FindRoot).
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
+	wd, err := os.Getwd()
 	require.NoError(t, err)
-	_, err = os.Stat(filepath.Join(root, "go.work"))
-	require.NoError(t, err, "the course root (with go.work) should be two levels up from solutions/i18n")
+	root, err := coursecheck.FindRoot(wd)
+	require.NoError(t, err)
 	return root
 }
 
@@ -36,30 +35,13 @@ func repoRoot(t *testing.T) string {
 // committed.
 func pages(t *testing.T, root string) (english []string, chinese map[string]bool) {
 	t.Helper()
+	all, err := coursecheck.TrackedFiles(root)
+	require.NoError(t, err)
 	var files []string
-	cmd := exec.Command("git", "ls-files", "-z", "--", "*.md")
-	cmd.Dir = root
-	if out, err := cmd.Output(); err == nil {
-		for _, f := range strings.Split(string(out), "\x00") {
-			if f != "" {
-				files = append(files, f)
-			}
+	for _, f := range all {
+		if strings.HasSuffix(f, ".md") {
+			files = append(files, f)
 		}
-	} else {
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() && strings.HasPrefix(d.Name(), ".") && p != root {
-				return filepath.SkipDir
-			}
-			if !d.IsDir() && strings.HasSuffix(p, ".md") {
-				rel, _ := filepath.Rel(root, p)
-				files = append(files, filepath.ToSlash(rel))
-			}
-			return nil
-		})
-		require.NoError(t, err)
 	}
 	chinese = map[string]bool{}
 	for _, f := range files {

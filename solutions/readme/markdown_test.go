@@ -10,15 +10,18 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"tokenrefresh/solutions/coursecheck"
 )
 
-// repoRoot is the course's root: this package is solutions/readme.
+// repoRoot is the course's root, the folder of go.work above this
+// package (coursecheck.FindRoot).
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
+	wd, err := os.Getwd()
 	require.NoError(t, err)
-	_, err = os.Stat(filepath.Join(root, "go.work"))
-	require.NoError(t, err, "the course root (with go.work) should be two levels up from solutions/readme")
+	root, err := coursecheck.FindRoot(wd)
+	require.NoError(t, err)
 	return root
 }
 

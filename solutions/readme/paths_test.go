@@ -3,15 +3,14 @@ package readme
 import (
 	"bufio"
 	"bytes"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"tokenrefresh/solutions/coursecheck"
 )
 
 // absPathRe finds an absolute path of somebody's machine: a home, a
@@ -53,35 +52,14 @@ var allowedAbsPaths = map[string]string{
 }
 
 // trackedFiles lists the files git tracks, or, without git, every file
-// under root except .git.
+// (coursecheck.TrackedFiles), relative to root.
 func trackedFiles(t *testing.T, root string) []string {
 	t.Helper()
-	cmd := exec.Command("git", "ls-files", "-z")
-	cmd.Dir = root
-	if out, err := cmd.Output(); err == nil {
-		var files []string
-		for _, f := range strings.Split(string(out), "\x00") {
-			if f != "" {
-				files = append(files, filepath.FromSlash(f))
-			}
-		}
-		return files
-	}
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && d.Name() == ".git" {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, rel)
-		}
-		return nil
-	})
+	files, err := coursecheck.TrackedFiles(root)
 	require.NoError(t, err)
+	for i, f := range files {
+		files[i] = filepath.FromSlash(f)
+	}
 	return files
 }
 

@@ -107,6 +107,16 @@ func pause() {
 	}
 }
 
+// newStore connects a store to r's Redis; it is closed when the test
+// ends.
+func newStore(t testing.TB, r *redisServer, clock func() time.Time) *redisSessions {
+	t.Helper()
+	store, err := newRedisSessions(r.url(), clock)
+	require.NoError(t, err, labelRedis+"connect to %s", r.url())
+	t.Cleanup(store.Close)
+	return store
+}
+
 // instance is one API server with its own connection to the shared Redis.
 type instance struct {
 	tokens *Tokens
@@ -115,11 +125,8 @@ type instance struct {
 
 func newInstance(t testing.TB, r *redisServer, clock func() time.Time) *instance {
 	t.Helper()
-	store, err := newRedisSessions(r.url(), clock)
-	require.NoError(t, err, labelRedis+"connect to %s", r.url())
-	t.Cleanup(store.Close)
 	tokens := NewTokens(testSecret, clock)
-	tokens.sessions = store
+	tokens.sessions = newStore(t, r, clock)
 	return &instance{tokens: tokens, srv: NewServer(testUsers(t), tokens)}
 }
 
@@ -286,9 +293,7 @@ func TestRedisStoreKeys(t *testing.T) {
 	t.Parallel() // each runs its own redis-server
 	r := startRedis(t)
 	clock := realNow()
-	store, err := newRedisSessions(r.url(), clock.Now)
-	require.NoError(t, err)
-	defer store.Close()
+	store := newStore(t, r, clock.Now)
 	ctx := context.Background()
 	require.NoError(t, store.End(ctx, "guang", "sid-0", clock.Now().Add(time.Second)))
 	clock.Advance(2 * time.Second) // sid-0's until has passed
@@ -317,10 +322,7 @@ func TestRedisCutOffMovesForward(t *testing.T) {
 	clock := realNow()
 	stores := make([]*redisSessions, 3) // A and B log out everywhere, C checks
 	for i := range stores {
-		store, err := newRedisSessions(r.url(), clock.Now)
-		require.NoError(t, err)
-		defer store.Close()
-		stores[i] = store
+		stores[i] = newStore(t, r, clock.Now)
 	}
 	ctx := context.Background()
 	t0 := clock.Now()
@@ -340,9 +342,7 @@ func TestRedisErrorIsNotANo(t *testing.T) {
 	t.Parallel() // it runs its own redis-server
 	r := startRedis(t)
 	clock := realNow()
-	store, err := newRedisSessions(r.url(), clock.Now)
-	require.NoError(t, err)
-	defer store.Close()
+	store := newStore(t, r, clock.Now)
 	clock.Advance(time.Second)
 	ctx := context.Background()
 	c, err := store.use()

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -28,18 +26,9 @@ type renewalCase struct {
 // readRenewalCases reads the renewal cases that solutions/compare runs too.
 func readRenewalCases(t *testing.T, path string) []renewalCase {
 	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err, "the renewal cases")
-	defer f.Close()
 	var cases []renewalCase
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		cols := strings.Split(line, "|")
-		require.Len(t, cols, 5, "%s:%d: name | ttl renew-before max-session | iat exp | now | want", path, n)
+	for _, l := range readCaseLines(t, path, "name | ttl renew-before max-session | iat exp | now | want") {
+		n, cols := l.n, l.cols
 		var ds []time.Duration
 		for _, col := range cols[1:] {
 			for _, field := range strings.Fields(col) {
@@ -51,21 +40,19 @@ func readRenewalCases(t *testing.T, path string) []renewalCase {
 				ds = append(ds, d)
 			}
 		}
-		want := strings.TrimSpace(cols[4])
+		want := cols[4]
 		durations := 7
 		if want == "none" {
 			durations = 6
 		}
 		require.Len(t, ds, durations, "%s:%d: six durations, and want (a duration, or none)", path, n)
-		c := renewalCase{line: n, name: strings.TrimSpace(cols[0]),
+		c := renewalCase{line: n, name: cols[0],
 			policy: Policy{TTL: ds[0], RenewBefore: ds[1], MaxSession: ds[2]}, iat: ds[3], exp: ds[4], now: ds[5]}
 		if want != "none" {
 			c.renewed, c.until = true, ds[6]
 		}
 		cases = append(cases, c)
 	}
-	require.NoError(t, sc.Err())
-	require.NotEmpty(t, cases, path)
 	return cases
 }
 

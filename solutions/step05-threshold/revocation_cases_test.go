@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"net/http"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -31,21 +28,12 @@ type revocationCase struct {
 // runs too.
 func readRevocationCases(t *testing.T, path string) []revocationCase {
 	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err, "the revocation cases")
-	defer f.Close()
 	var cases []revocationCase
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		cols := strings.Split(line, "|")
-		require.Len(t, cols, 5, "%s:%d: name | auth_time | logout-all at | now | want", path, n)
-		c := revocationCase{line: n, name: strings.TrimSpace(cols[0]), logoutAll: -1}
+	for _, l := range readCaseLines(t, path, "name | auth_time | logout-all at | now | want") {
+		n, cols := l.n, l.cols
+		c := revocationCase{line: n, name: cols[0], logoutAll: -1}
 		for i, d := range []*time.Duration{&c.authTime, &c.logoutAll, &c.now} {
-			field := strings.TrimSpace(cols[i+1])
+			field := cols[i+1]
 			if d == &c.logoutAll && field == "-" {
 				continue
 			}
@@ -53,7 +41,7 @@ func readRevocationCases(t *testing.T, path string) []revocationCase {
 			require.NoError(t, err, "%s:%d", path, n)
 			*d = v
 		}
-		switch want := strings.TrimSpace(cols[4]); want {
+		switch want := cols[4]; want {
 		case "ended", "live":
 			c.ended = want == "ended"
 		default:
@@ -61,8 +49,6 @@ func readRevocationCases(t *testing.T, path string) []revocationCase {
 		}
 		cases = append(cases, c)
 	}
-	require.NoError(t, sc.Err())
-	require.NotEmpty(t, cases, "%s holds no case", path)
 	return cases
 }
 

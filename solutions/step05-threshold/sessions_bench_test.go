@@ -50,12 +50,7 @@ func benchmarkSessions(b *testing.B, kind string, users int) {
 	case "none":
 		tokens.sessions = noSessions{}
 	case "redis":
-		store, err := newRedisSessions(startRedis(b).url(), clock)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(store.Close)
-		tokens.sessions = store
+		tokens.sessions = newStore(b, startRedis(b), clock)
 	}
 	ctx := context.Background()
 	for i := range 1000 {
