@@ -234,6 +234,37 @@ func checkSameFiles(t *testing.T, s *step) {
 			"%s/%s differs from solutions/%s/%s: test files must be byte-identical; copy the right one over the other (cp solutions/%s/%s %s/)",
 			s.name, name, s.name, name, s.name, name, s.name)
 	}
+	// testdata is part of the tests: the same files, byte for byte.
+	starterData, solvedData := testdataFiles(t, s.files), testdataFiles(t, os.DirFS(s.solved))
+	for name, b := range solvedData {
+		a, ok := starterData[name]
+		assert.True(t, ok, "%s/%s is missing: the starter's testdata must be the solved copy's (cp solutions/%s/%s %s/%s)", s.name, name, s.name, name, s.name, name)
+		assert.True(t, !ok || a == b, "%s/%s differs from solutions/%s/%s: test data must be byte-identical; copy the right one over the other (cp solutions/%s/%s %s/%s)",
+			s.name, name, s.name, name, s.name, name, s.name, name)
+	}
+	for name := range starterData {
+		_, ok := solvedData[name]
+		assert.True(t, ok, "solutions/%s/%s is missing: the solved copy's testdata must be the starter's", s.name, name)
+	}
+}
+
+// testdataFiles reads every file under testdata/ of fsys, by path; none
+// when there is no testdata.
+func testdataFiles(t *testing.T, fsys fs.FS) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := fs.WalkDir(fsys, "testdata", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, path)
+		files[path] = string(b)
+		return err
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		require.NoError(t, err)
+	}
+	return files
 }
 
 // checkTODOLabels asserts that every "TODO n (file)" label in the step's
