@@ -61,7 +61,7 @@ func TestLogout(t *testing.T) {
 
 	requireLogout(t, srv, "/user/logout", first, "the session's first token")
 
-	requireBBB(t, srv, first, http.StatusUnauthorized, "after POST /user/logout with it, the token presented")
+	requireBBB(t, srv, first, http.StatusUnauthorized, "after POST /user/logout with it, the token presented (the logout ends its session, the token's user and sid, until no token of it can be valid)")
 	requireBBB(t, srv, renewed, http.StatusUnauthorized, "after POST /user/logout with the first token, a token renewed from it (the same sid, another jti)")
 	requireBBB(t, srv, other, http.StatusOK, "after POST /user/logout, the same user's other session")
 	res := postAuth(srv, "/user/logout", "Bearer "+renewed)
