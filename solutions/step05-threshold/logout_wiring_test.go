@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,7 +12,9 @@ import (
 )
 
 // Issue 21: the rules of the logout routes (TODO 5) that TestLogout and
-// TestLogoutAll do not reach: careless answers that passed them.
+// TestLogoutAll do not reach: careless answers that passed them. Each test
+// first requires a plain logout to work, so that a route not written yet
+// fails as in TestLogout.
 
 // endFailsStore records a logout everywhere's cut-off but not the end of
 // one session; endAllFailsStore the other way round.
@@ -25,12 +28,23 @@ func (endAllFailsStore) EndAll(context.Context, string, time.Time, time.Time) er
 	return errStoreDown
 }
 
+// requireLogoutWorks fails the test now unless POST path ends a session
+// with a store that works (204), as TestLogout would.
+func requireLogoutWorks(t *testing.T, path string) {
+	t.Helper()
+	tokens := NewTokens(testSecret, fixedClock(fakeNow))
+	srv := NewServer(testUsers(t), tokens)
+	token, _ := signAt(t, "guang", fakeNow.Add(-time.Hour))
+	requireLogout(t, srv, path, token, "a token of a login an hour ago, the store working")
+}
+
 // TestLogoutAllWhenOneWriteFails: POST /user/logout-all writes twice (the
 // cut-off, and the presented session by its sid); a 204 says both were
 // recorded. TestLogoutWhenTheStoreFails fails both, so an answer that
 // checked only one of the two errors passed it.
 func TestLogoutAllWhenOneWriteFails(t *testing.T) {
 	afterTODOs1to3(t)
+	requireLogoutWorks(t, "/user/logout-all")
 	for _, tt := range []struct {
 		name string
 		wrap func(SessionStore) SessionStore
@@ -55,13 +69,14 @@ func TestLogoutAllWhenOneWriteFails(t *testing.T) {
 func TestLogoutNeverRenews(t *testing.T) {
 	afterTODOs1to3(t)
 	for _, path := range []string{"/user/logout", "/user/logout-all"} {
+		requireLogoutWorks(t, path)
 		tokens := NewTokens(testSecret, fixedClock(fakeNow))
 		srv := NewServer(testUsers(t), tokens)
 		token, _ := signAt(t, "guang", fakeNow.Add(-4*day)) // due for renewal
 
 		res := postAuth(srv, path, "Bearer "+token)
 
-		require.Equal(t, http.StatusNoContent, res.StatusCode, todoLogout+"POST %s with a token due for renewal: status %d, want 204", path, res.StatusCode)
+		require.Equal(t, http.StatusNoContent, res.StatusCode, todoLogout+"POST %s with a token due for renewal: status %d, want 204 (%s)", path, res.StatusCode, strings.TrimSpace(body(t, res)))
 		assert.Empty(t, res.Header.Get(tokenHeader), todoLogout+"POST %s with a token due for renewal: the answer carries a renewed token (%.20q…); a logout never renews: wire the route behind the guard only", path, res.Header.Get(tokenHeader))
 	}
 }
@@ -72,6 +87,7 @@ func TestLogoutNeverRenews(t *testing.T) {
 func TestLogoutOnlyByPOST(t *testing.T) {
 	afterTODOs1to3(t)
 	for _, path := range []string{"/user/logout", "/user/logout-all"} {
+		requireLogoutWorks(t, path)
 		tokens := NewTokens(testSecret, fixedClock(fakeNow))
 		srv := NewServer(testUsers(t), tokens)
 		token, _ := signAt(t, "guang", fakeNow.Add(-time.Hour))
